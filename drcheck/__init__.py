@@ -1,0 +1,3 @@
+"""drcheck: read-only disaster-recovery readiness checks for AWS accounts."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from drcheck.cli import main
+
+main()

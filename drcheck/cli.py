@@ -1,0 +1,279 @@
+"""The drcheck command line: thin wrappers that parse options and call the pipeline."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from drcheck.errors import UserError
+
+app = typer.Typer(
+    help="drcheck: would your AWS account survive a disaster? Read-only DR readiness checks and reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="Browse and check the rule catalogue.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+OutputDir = Annotated[Path, typer.Option("--output-dir", "-o", help="Where to write the report files.")]
+Formats = Annotated[str, typer.Option("--format", help="Comma-separated subset of html,pdf,json.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary output.")]
+RulesDir = Annotated[list[Path] | None, typer.Option("--rules-dir", help="Extra directory of rule files.")]
+Only = Annotated[list[str] | None, typer.Option("--only", help="Run only these rule ids, services or categories.")]
+Skip = Annotated[list[str] | None, typer.Option("--skip", help="Skip these rule ids, services or categories.")]
+Client = Annotated[str | None, typer.Option("--client", help="Client name for the report.")]
+Assessor = Annotated[str | None, typer.Option("--assessor", help="Who assessed, for the report.")]
+Title = Annotated[str | None, typer.Option("--title", help="Report title.")]
+Paper = Annotated[str, typer.Option("--paper", help="PDF paper size: a4 or letter.")]
+TemplateDir = Annotated[Path | None, typer.Option("--template-dir", help="Directory overriding report templates.")]
+
+
+def _console(quiet: bool) -> Console:
+    return Console(stderr=True, quiet=quiet)
+
+
+def _report_options(title: str | None, client: str | None, assessor: str | None, paper: str):
+    from drcheck.report.view import ReportOptions
+
+    if paper.lower() not in ("a4", "letter"):
+        raise UserError(f"--paper: {paper!r} is not a4 or letter")
+    return ReportOptions(title=title or ReportOptions.title, client=client, assessor=assessor, paper=paper.lower())
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("[bold]Collecting[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("API calls"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+def _finish(assessment, output_dir: Path, formats: str, options, template_dir: Path | None, console: Console):
+    from drcheck.report.outputs import parse_formats, write_outputs
+
+    written = write_outputs(assessment, output_dir, parse_formats(formats), options, template_dir)
+    card = assessment.scorecard
+    score = "n/a" if card["overall"] is None else f"{card['overall']}/100"
+    coverage = "n/a" if card["coverage"] is None else f"{card['coverage']}%"
+    counts = card["counts"]
+    console.print(
+        f"Score [bold]{score}[/bold] (grade {card['grade'] or '–'}), coverage {coverage} — "
+        f"{counts['PASS']} pass, {counts['FAIL']} fail, {counts['UNKNOWN']} unknown, "
+        f"{counts['NOT_APPLICABLE']} not applicable"
+    )
+    main_file = next((p for p in written if p.name == "report.html"), written[-1])
+    console.print(f"Report written to {main_file.parent}/ ({', '.join(p.name for p in written)})")
+
+
+def _collect_and_report(catalogue, accounts, *, max_workers, client_factory, output_dir, formats, options,
+                        template_dir, quiet):
+    from drcheck.pipeline import assess, run_collection
+    from drcheck.report.outputs import parse_formats
+
+    parse_formats(formats)  # refuse a bad --format before spending minutes collecting
+    console = _console(quiet)
+    with _progress(console) as progress:
+        task = progress.add_task("collect", total=None)
+
+        def on_progress(done: int, scheduled: int) -> None:
+            progress.update(task, completed=done, total=scheduled)
+
+        inventory = run_collection(catalogue, accounts, client_factory=client_factory, max_workers=max_workers,
+                                   progress=on_progress)
+    failed = len(inventory["errors"])
+    if failed:
+        console.print(f"[yellow]{failed} API call(s) failed; the checks that needed them are UNKNOWN "
+                      f"(see the report's \"Not evaluated\" section).[/yellow]")
+    _finish(assess(catalogue, inventory), output_dir, formats, options, template_dir, console)
+
+
+@app.command()
+def scan(
+    region: Annotated[list[str] | None, typer.Option("--region", "-r", help="Region to scan (repeatable).")] = None,
+    all_regions: Annotated[bool, typer.Option("--all-regions", help="Scan every Region enabled for the account.")] = False,
+    profile: Annotated[str | None, typer.Option("--profile", help="AWS profile to use.")] = None,
+    role_arn: Annotated[str | None, typer.Option("--role-arn", help="Assume this role first (client account).")] = None,
+    external_id: Annotated[str | None, typer.Option("--external-id", help="External ID for --role-arn.")] = None,
+    output_dir: OutputDir = Path("drcheck-report"),
+    formats: Formats = "html,pdf,json",
+    max_workers: Annotated[int, typer.Option("--max-workers", min=1, max=64, help="Concurrent API calls.")] = 16,
+    rules_dir: RulesDir = None,
+    only: Only = None,
+    skip: Skip = None,
+    client: Client = None,
+    assessor: Assessor = None,
+    title: Title = None,
+    paper: Paper = "a4",
+    template_dir: TemplateDir = None,
+    quiet: Quiet = False,
+) -> None:
+    """Scan an AWS account (read-only) and write the DR readiness report."""
+    from drcheck.collect.session import base_session, client_config, make_client_factory, open_account
+    from drcheck.pipeline import load_catalogue
+
+    if all_regions and region:
+        raise UserError("use either --region or --all-regions, not both")
+    options = _report_options(title, client, assessor, paper)
+    catalogue = load_catalogue(rules_dir or [], only=only or [], skip=skip or [])
+    session = base_session(profile)
+    account = open_account(session, regions=list(region or []), all_regions=all_regions, role_arn=role_arn,
+                           external_id=external_id)
+    _collect_and_report(catalogue, [account], max_workers=max_workers,
+                        client_factory=make_client_factory(client_config(max_workers)), output_dir=output_dir,
+                        formats=formats, options=options, template_dir=template_dir, quiet=quiet)
+
+
+@app.command()
+def demo(
+    output_dir: OutputDir = Path("drcheck-report"),
+    formats: Formats = "html,pdf,json",
+    quiet: Quiet = False,
+) -> None:
+    """Scan an emulated AWS account (no AWS account or network needed) and write the report."""
+    from drcheck.demo.run import run_demo
+
+    run_demo(output_dir=output_dir, formats=formats, quiet=quiet, console=_console(quiet))
+
+
+@app.command()
+def assess(
+    inventory: Annotated[Path, typer.Argument(help="inventory.json from an earlier scan.")],
+    output_dir: OutputDir = Path("drcheck-report"),
+    formats: Formats = "html,pdf,json",
+    rules_dir: RulesDir = None,
+    only: Only = None,
+    skip: Skip = None,
+    client: Client = None,
+    assessor: Assessor = None,
+    title: Title = None,
+    paper: Paper = "a4",
+    template_dir: TemplateDir = None,
+    quiet: Quiet = False,
+) -> None:
+    """Evaluate a saved inventory without calling AWS, and write the same reports."""
+    from drcheck.inventory import read_inventory
+    from drcheck.pipeline import assess as run_assess
+    from drcheck.pipeline import load_catalogue
+    from drcheck.report.outputs import parse_formats
+
+    parse_formats(formats)
+    options = _report_options(title, client, assessor, paper)
+    data = read_inventory(inventory)
+    catalogue = load_catalogue(rules_dir or [], only=only or [], skip=skip or [])
+    _finish(run_assess(catalogue, data), output_dir, formats, options, template_dir, _console(quiet))
+
+
+@rules_app.command("list")
+def rules_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    rules_dir: RulesDir = None,
+) -> None:
+    """Print the rule catalogue: id, service, category, severity, title."""
+    from drcheck.pipeline import load_catalogue
+
+    catalogue = load_catalogue(rules_dir or [])
+    if as_json:
+        rows = [{"id": r.id, "service": r.service, "category": r.category, "severity": r.severity,
+                 "title": r.title, "resource_type": r.resource_type,
+                 "references": r.references, "remediation": r.remediation,
+                 "examples": [{"name": e["name"], "status": e["status"]} for e in r.examples]}
+                for r in catalogue.rules]
+        typer.echo(json.dumps(rows, indent=1))
+        return
+    table = Table(title=f"drcheck rules ({len(catalogue.rules)})")
+    for column in ("id", "service", "category", "severity", "title"):
+        table.add_column(column)
+    for r in sorted(catalogue.rules, key=lambda r: (r.service, r.id)):
+        table.add_row(r.id, r.service, r.category, r.severity, r.title)
+    Console(width=200).print(table)
+
+
+@rules_app.command("show")
+def rules_show(rule_id: Annotated[str, typer.Argument(help="Rule id.")], rules_dir: RulesDir = None) -> None:
+    """Print one rule in full: description, parameters, remediation, references."""
+    from drcheck.pipeline import load_catalogue
+
+    catalogue = load_catalogue(rules_dir or [])
+    rule = next((r for r in catalogue.rules if r.id == rule_id), None)
+    if rule is None:
+        raise UserError(f"no rule with id {rule_id!r} (see: drcheck rules list)")
+    console = Console()
+    console.print(f"[bold]{rule.title}[/bold]  ({rule.id})", highlight=False)
+    console.print(f"service {rule.service} · {rule.resource_type} · {rule.category} · {rule.severity}", highlight=False)
+    console.print(rule.description, highlight=False)
+    if rule.parameters:
+        console.print("\n[bold]Parameters[/bold]")
+        for name, spec in rule.parameters.items():
+            console.print(f"  {name} = {spec['default']!r}: {spec['description']}", highlight=False)
+    console.print("\n[bold]Remediation[/bold]\n" + rule.remediation["summary"], highlight=False)
+    console.print("\nAWS CLI:\n" + rule.remediation["cli"], highlight=False, markup=False)
+    console.print("\nTerraform:\n" + rule.remediation["terraform"], highlight=False, markup=False)
+    refs = rule.references
+    console.print("\n[bold]References[/bold]: " + ", ".join(
+        refs.get("well_architected", []) + [f"Security Hub {c}" for c in refs.get("security_hub", [])]
+        + refs.get("docs", [])), highlight=False)
+
+
+@rules_app.command("check")
+def rules_check(directory: Annotated[Path, typer.Argument(help="Directory of rule files.")]) -> None:
+    """Validate a directory of rules and run their examples."""
+    from drcheck.pipeline import load_catalogue
+    from drcheck.ruleset.examples import example_failures
+
+    catalogue = load_catalogue([directory], include_builtin=False)
+    failures = [line for rule in catalogue.rules for line in example_failures(rule)]
+    for line in failures:
+        typer.echo(line, err=True)
+    if failures:
+        raise typer.Exit(1)
+    typer.echo(f"{len(catalogue.rules)} rule(s) valid, {sum(len(r.examples) for r in catalogue.rules)} example(s) pass")
+
+
+@app.command()
+def permissions(
+    rules_dir: RulesDir = None,
+    only: Only = None,
+    skip: Skip = None,
+) -> None:
+    """Print the least-privilege IAM policy the selected rules need (derived from the collectors)."""
+    from drcheck.pipeline import load_catalogue
+
+    catalogue = load_catalogue(rules_dir or [], only=only or [], skip=skip or [])
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "DrcheckReadOnly", "Effect": "Allow", "Action": catalogue.plan().permissions(),
+                       "Resource": "*"}],
+    }
+    typer.echo(json.dumps(policy, indent=2))
+
+
+def main() -> None:
+    """Entry point: user errors print one line and exit 2; nothing prints a traceback unasked."""
+    try:
+        app()
+    except UserError as exc:
+        Console(stderr=True, highlight=False).print("[red]drcheck:[/red] " + escape(str(exc)), soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("drcheck: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # a bug in drcheck: say so in one line, keep the traceback for who asks
+        if os.environ.get("DRCHECK_DEBUG"):
+            raise
+        print(f"drcheck: internal error: {type(exc).__name__}: {exc} (set DRCHECK_DEBUG=1 for details)",
+              file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,44 @@
+"""DynamoDB tables: ListTables names them, DescribeTable says the rest."""
+
+from drcheck.collectors.spec import Collector, Detail
+
+COLLECTORS = (
+    Collector(
+        resource_type="AWS::DynamoDB::Table",
+        service="dynamodb",
+        list_operation="ListTables",
+        list_permission="dynamodb:ListTables",
+        result_key="TableNames",
+        item_name="TableName",
+        id_field="TableName",
+        arn_field="Table.TableArn",
+        arn_template="arn:{partition}:dynamodb:{region}:{account_id}:table/{TableName}",
+        tags_field="Tags",
+        details=(
+            Detail(
+                key="Table",
+                operation="DescribeTable",
+                permission="dynamodb:DescribeTable",
+                params={"TableName": "TableName"},
+                result="Table",
+                always=True,
+            ),
+            Detail(
+                key="ContinuousBackupsDescription",
+                operation="DescribeContinuousBackups",
+                permission="dynamodb:DescribeContinuousBackups",
+                params={"TableName": "TableName"},
+                result="ContinuousBackupsDescription",
+            ),
+            Detail(
+                key="Tags",
+                operation="ListTagsOfResource",
+                permission="dynamodb:ListTagsOfResource",
+                params={"ResourceArn": "Table.TableArn"},
+                result="Tags",
+                paginate=True,
+                always=True,
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,26 @@
+"""ElastiCache (Redis OSS / Valkey) replication groups."""
+
+from drcheck.collectors.spec import Collector, Detail
+
+COLLECTORS = (
+    Collector(
+        resource_type="AWS::ElastiCache::ReplicationGroup",
+        service="elasticache",
+        list_operation="DescribeReplicationGroups",
+        list_permission="elasticache:DescribeReplicationGroups",
+        result_key="ReplicationGroups",
+        id_field="ReplicationGroupId",
+        arn_field="ARN",
+        tags_field="Tags",
+        details=(
+            Detail(
+                key="Tags",
+                operation="ListTagsForResource",
+                permission="elasticache:ListTagsForResource",
+                params={"ResourceName": "ARN"},
+                result="TagList",
+                always=True,
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,67 @@
+"""S3 buckets: listed once per account (S3 listing is global), each bucket in its own Region."""
+
+from drcheck.collectors.spec import Collector, Detail
+
+
+def bucket_region(properties: dict) -> str | None:
+    """The bucket's Region from ListBuckets' BucketRegion, else from GetBucketLocation."""
+    if properties.get("BucketRegion"):
+        return properties["BucketRegion"]
+    location = properties.get("BucketLocation")
+    if not isinstance(location, dict):
+        return None
+    # GetBucketLocation answers null for us-east-1 and the legacy "EU" for eu-west-1.
+    constraint = location.get("LocationConstraint")
+    if not constraint:
+        return "us-east-1"
+    return "eu-west-1" if constraint == "EU" else constraint
+
+
+COLLECTORS = (
+    Collector(
+        resource_type="AWS::S3::Bucket",
+        service="s3",
+        scope="global",
+        list_operation="ListBuckets",
+        list_permission="s3:ListAllMyBuckets",
+        result_key="Buckets",
+        id_field="Name",
+        arn_template="arn:{partition}:s3:::{Name}",
+        tags_field="Tags",
+        region_of=bucket_region,
+        details=(
+            Detail(
+                key="BucketLocation",
+                operation="GetBucketLocation",
+                permission="s3:GetBucketLocation",
+                params={"Bucket": "Name"},
+                skip_if_present="BucketRegion",
+                always=True,
+            ),
+            Detail(
+                key="BucketVersioning",
+                operation="GetBucketVersioning",
+                permission="s3:GetBucketVersioning",
+                params={"Bucket": "Name"},
+            ),
+            Detail(
+                key="ReplicationConfiguration",
+                operation="GetBucketReplication",
+                permission="s3:GetReplicationConfiguration",
+                params={"Bucket": "Name"},
+                result="ReplicationConfiguration",
+                not_configured=("ReplicationConfigurationNotFoundError",),
+            ),
+            Detail(
+                key="Tags",
+                operation="GetBucketTagging",
+                permission="s3:GetBucketTagging",
+                params={"Bucket": "Name"},
+                result="TagSet",
+                not_configured=("NoSuchTagSet",),
+                not_configured_value=[],
+                always=True,
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,78 @@
+"""The shape of a collector declaration.
+
+A collector says *what* to read about one resource type; drcheck.collect.runner decides *how*
+(clients, threads, paginators, retries) and drcheck.collect.plan decides *whether* (only what the
+selected rules need). Every call names its IAM permission so the least-privilege policy is derived
+from the declarations, never kept by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A per-resource call whose result is stored on the resource under `key`.
+
+    `params` maps each API parameter to a JMESPath expression over the resource's properties
+    (`TableName`, or `[LoadBalancerArn]` for a list of one). `result` is a JMESPath
+    expression selecting what to keep from the response (None keeps the whole response).
+    Keys are the API's own names where it has one (DescribeTable keeps "Table"), so a rule field
+    reads like the AWS CLI output: `Table.DeletionProtectionEnabled`.
+    `not_configured` error codes mean "this feature is not set up": a real answer, stored as
+    `not_configured_value` (usually None), not an error.
+    `skip_if_present` skips the call when the list call already returned that field.
+    """
+
+    key: str
+    operation: str
+    permission: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    constant_params: Mapping[str, Any] = field(default_factory=dict)
+    result: str | None = None
+    paginate: bool = False
+    not_configured: tuple[str, ...] = ()
+    not_configured_value: Any = None
+    skip_if_present: str | None = None
+    always: bool = False  # needed for identity (ARN, tags, region) whatever the rules ask
+
+
+@dataclass(frozen=True)
+class Collector:
+    """How to list one resource type and read the details rules may need about each resource."""
+
+    resource_type: str  # CloudFormation-style name, e.g. "AWS::RDS::DBInstance"
+    service: str  # boto3 service name
+    list_operation: str
+    list_permission: str
+    result_key: str  # JMESPath into the (paginated, merged) list response selecting the items
+    id_field: str
+    scope: Literal["regional", "global"] = "regional"
+    list_params: Mapping[str, Any] = field(default_factory=dict)
+    paginate: bool = True
+    item_name: str | None = None  # list returns bare strings: wrap each as {item_name: value}
+    arn_field: str | None = None
+    arn_template: str | None = None  # format string over partition, region, account_id and item fields
+    name_field: str | None = None  # used when the resource has no Name tag
+    tags_field: str | None = None  # item field (or detail key) holding tags, as a list of Key/Value or a dict
+    details: tuple[Detail, ...] = ()
+    not_configured: tuple[str, ...] = ()  # list error codes meaning "none here" (e.g. feature not enabled)
+    # Child resources are listed once per parent resource (e.g. backup selections of a plan).
+    parent: str | None = None
+    parent_params: Mapping[str, str] = field(default_factory=dict)  # list param -> parent property
+    # Global collectors run once per account; this tells each resource's own Region.
+    region_of: Callable[[dict], str | None] | None = None
+
+    def detail(self, key: str) -> Detail | None:
+        return next((d for d in self.details if d.key == key), None)
+
+    def permissions(self, detail_keys: set[str] | None = None) -> set[str]:
+        """IAM actions needed to collect this type with the given details (None = all)."""
+        actions = {self.list_permission}
+        for d in self.details:
+            if detail_keys is None or d.key in detail_keys or d.always:
+                actions.add(d.permission)
+        return actions

@@ -1,0 +1,116 @@
+"""Small emulations of the AWS APIs moto lacks, so the demo account can show them.
+
+moto emulates most of what drcheck reads, but not AWS Backup selections or Data Lifecycle
+Manager. The demo answers those operations itself through botocore's public event hooks on the
+demo's own boto3 Session: `before-parameter-build` notes the call's parameters, and `before-call`
+returns a parsed response instead of sending a request, exactly where botocore's Stubber and moto
+hook in. Nothing outside the demo's session is touched, and the scan runs its normal code.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+
+_PARAMS_KEY = "drcheck_emulated_params"
+
+
+class MissingApiEmulator:
+    """In-memory Backup selections and DLM policies, per Region, for one demo session."""
+
+    def __init__(self) -> None:
+        self.selections: dict[str, list[dict]] = defaultdict(list)  # plan id -> selections
+        self.policies: dict[str, dict[str, dict]] = defaultdict(dict)  # region -> policy id -> policy
+
+    def install(self, session: Any) -> None:
+        events = session._session.get_component("event_emitter")  # boto3 keeps its botocore session here
+        handlers = {
+            "backup.CreateBackupSelection": self._create_selection,
+            "backup.ListBackupSelections": self._list_selections,
+            "backup.GetBackupSelection": self._get_selection,
+            "dlm.CreateLifecyclePolicy": self._create_policy,
+            "dlm.GetLifecyclePolicies": self._list_policies,
+            "dlm.GetLifecyclePolicy": self._get_policy,
+        }
+        for name, answer in handlers.items():
+            events.register(f"before-parameter-build.{name}", _remember_params)
+            events.register(f"before-call.{name}", _responder(answer))
+
+    # -- AWS Backup selections -------------------------------------------------------------------
+
+    def _create_selection(self, params: dict, region: str) -> dict:
+        selection_id = str(uuid.uuid4())
+        plan_id = params["BackupPlanId"]
+        body = dict(params["BackupSelection"])
+        self.selections[plan_id].append({
+            "SelectionId": selection_id,
+            "SelectionName": body["SelectionName"],
+            "BackupPlanId": plan_id,
+            "CreationDate": datetime.now(UTC),
+            "IamRoleArn": body["IamRoleArn"],
+            "Body": body,
+        })
+        return {"SelectionId": selection_id, "BackupPlanId": plan_id, "CreationDate": datetime.now(UTC)}
+
+    def _list_selections(self, params: dict, region: str) -> dict:
+        return {"BackupSelectionsList": [
+            {k: v for k, v in s.items() if k != "Body"} for s in self.selections.get(params["BackupPlanId"], [])
+        ]}
+
+    def _get_selection(self, params: dict, region: str) -> dict:
+        for selection in self.selections.get(params["BackupPlanId"], []):
+            if selection["SelectionId"] == params["SelectionId"]:
+                return {"BackupSelection": selection["Body"], "SelectionId": selection["SelectionId"],
+                        "BackupPlanId": params["BackupPlanId"], "CreationDate": selection["CreationDate"]}
+        return _error("ResourceNotFoundException", "selection not found")
+
+    # -- Data Lifecycle Manager ------------------------------------------------------------------
+
+    def _create_policy(self, params: dict, region: str) -> dict:
+        policy_id = f"policy-{uuid.uuid4().hex[:17]}"
+        self.policies[region][policy_id] = {
+            "PolicyId": policy_id,
+            "Description": params["Description"],
+            "State": params["State"],
+            "ExecutionRoleArn": params["ExecutionRoleArn"],
+            "PolicyDetails": params["PolicyDetails"],
+            "Tags": params.get("Tags", {}),
+            "DateCreated": datetime.now(UTC),
+            "DateModified": datetime.now(UTC),
+        }
+        return {"PolicyId": policy_id}
+
+    def _list_policies(self, params: dict, region: str) -> dict:
+        return {"Policies": [
+            {"PolicyId": p["PolicyId"], "Description": p["Description"], "State": p["State"], "Tags": p["Tags"],
+             "PolicyType": p["PolicyDetails"].get("PolicyType", "EBS_SNAPSHOT_MANAGEMENT")}
+            for p in self.policies.get(region, {}).values()
+        ]}
+
+    def _get_policy(self, params: dict, region: str) -> dict:
+        policy = self.policies.get(region, {}).get(params["PolicyId"])
+        if policy is None:
+            return _error("ResourceNotFoundException", "policy not found")
+        return {"Policy": policy}
+
+
+def _remember_params(params: dict, context: dict, **_: Any) -> None:
+    context[_PARAMS_KEY] = dict(params)
+
+
+def _responder(answer):
+    def respond(context: dict, **_: Any):
+        parsed = answer(context.get(_PARAMS_KEY, {}), context.get("client_region") or "us-east-1")
+        status = 400 if "Error" in parsed else 200
+        parsed.setdefault("ResponseMetadata", {"HTTPStatusCode": status, "RequestId": "emulated"})
+        return AWSResponse("https://emulated.drcheck.invalid/", status, {}, None), parsed
+
+    return respond
+
+
+def _error(code: str, message: str) -> dict:
+    return {"Error": {"Code": code, "Message": message}}

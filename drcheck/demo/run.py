@@ -1,0 +1,66 @@
+"""`drcheck demo`: the scan pipeline against an emulated account, with no AWS account or network."""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+
+DEMO_ACCOUNT = "123456789012"
+
+
+@contextmanager
+def emulated_aws():
+    """moto's in-process AWS, isolated from the user's real AWS settings while it runs."""
+    saved = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL", "MOTO_EC2_LOAD_DEFAULT_AMIS", "AWS_PROFILE")}
+    os.environ.pop("AWS_ENDPOINT_URL", None)  # it would send calls past the in-process emulator
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"  # otherwise ~1,300 phantom public snapshots
+    from moto import mock_aws
+
+    try:
+        with mock_aws():
+            yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def demo_session():
+    import boto3
+
+    return boto3.Session(aws_access_key_id="demo", aws_secret_access_key="demo", aws_session_token="demo",
+                         region_name="us-east-1")
+
+
+def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console) -> None:
+    from drcheck.cli import _collect_and_report
+    from drcheck.collect.session import client_config, make_client_factory, open_account
+    from drcheck.demo.emulator import MissingApiEmulator
+    from drcheck.demo.seed import seed_company
+    from drcheck.pipeline import load_catalogue
+    from drcheck.report.outputs import parse_formats
+    from drcheck.report.view import ReportOptions
+
+    parse_formats(formats)
+    started = time.monotonic()
+    catalogue = load_catalogue()
+    with emulated_aws():
+        session = demo_session()
+        MissingApiEmulator().install(session)
+        console.print("Emulating Brightpaw's AWS account (us-east-1, us-west-2) …")
+        company = seed_company(session)
+        account = open_account(session, regions=company["regions"], all_regions=False)
+        _collect_and_report(
+            catalogue, [account], max_workers=8, client_factory=make_client_factory(client_config(8, max_attempts=2)),
+            output_dir=output_dir, formats=formats,
+            options=ReportOptions(client="Brightpaw (demo account)", assessor="drcheck demo"),
+            template_dir=None, quiet=quiet,
+        )
+    console.print(f"Demo finished in {time.monotonic() - started:.1f}s. Open {output_dir / 'report.html'}")

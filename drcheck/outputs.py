@@ -1,0 +1,42 @@
+"""Write output files so that a failure never leaves a half-written or lost report."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from drcheck.errors import UserError
+
+
+def write_files(directory: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write every file atomically (temp file + rename): each is either the old or the new version."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"Cannot create output directory {directory}: {exc.strerror or exc}") from None
+    mode = 0o666 & ~_umask()
+    written = []
+    for name, content in files.items():
+        target = directory / name
+        try:
+            fd, temp = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(content)
+                os.chmod(temp, mode)  # mkstemp creates 0600; reports are ordinary files
+                os.replace(temp, target)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise UserError(f"Cannot write {target}: {exc.strerror or exc}") from None
+        written.append(target)
+    return written
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -1,0 +1,48 @@
+"""Render every requested output in memory, then write them all; a render failure writes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from drcheck.inventory import inventory_json
+from drcheck.outputs import write_files
+from drcheck.paths import builtin_reports_dir
+from drcheck.report.render import render_html, render_pdf
+from drcheck.report.view import ReportOptions, build_view
+
+FORMATS = ("html", "pdf", "json")
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    from drcheck.errors import UserError
+
+    chosen = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise UserError(f"--format: unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    return chosen
+
+
+def render_outputs(
+    assessment,
+    formats: tuple[str, ...],
+    options: ReportOptions,
+    template_dir: Path | None = None,
+) -> dict[str, bytes]:
+    template_dirs = ([template_dir] if template_dir else []) + [builtin_reports_dir()]
+    files: dict[str, bytes] = {"inventory.json": inventory_json(dict(assessment.inventory))}
+    if "json" in formats:
+        files["findings.json"] = json.dumps(assessment.findings_document(), indent=1, default=str).encode("utf-8")
+    if "html" in formats or "pdf" in formats:
+        view = build_view(assessment, options)
+        if "html" in formats:
+            files["report.html"] = render_html(view, template_dirs).encode("utf-8")
+        if "pdf" in formats:
+            files["report.pdf"] = render_pdf(render_html(view, template_dirs, for_print=True))
+    return files
+
+
+def write_outputs(assessment, output_dir: Path, formats: tuple[str, ...], options: ReportOptions,
+                  template_dir: Path | None = None) -> list[Path]:
+    return write_files(output_dir, render_outputs(assessment, formats, options, template_dir))

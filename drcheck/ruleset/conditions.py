@@ -1,0 +1,382 @@
+"""The condition language: all / any / not, leaves of one field and one operator, list quantifiers.
+
+Three-valued: every node evaluates to True, False or None (unknown). Missing data is unknown,
+never False and never True, unless the rule says what an absent field means (`default`).
+
+Values a path can resolve to:
+- a value (including None: the API answered null, or a feature is "not configured");
+- ABSENT: the containing object was read but has no such key (the API omits it);
+- Unknown(reason): the data could not be read (call failed, not collected, not computed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+MAX_EVIDENCE_ITEMS = 20
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = _Absent()
+
+
+@dataclass(frozen=True)
+class Unknown:
+    reason: str
+
+
+@dataclass
+class Context:
+    """What a condition is evaluated against: one resource (or one list item), params and time."""
+
+    root: Mapping[str, Any]  # the resource record, or a list item
+    params: Mapping[str, Any]
+    now: datetime
+    is_item: bool = False
+    prefix: str = ""  # path of the list item, for evidence ("derived.replication_destinations[]")
+
+
+@dataclass
+class Outcome:
+    value: bool | None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+
+# -- path resolution -----------------------------------------------------------------------------
+
+
+def _split(path: str) -> list[str]:
+    return path.split(".")
+
+
+def resolve(ctx: Context, path: str) -> Any:
+    """Value, ABSENT or Unknown for `path` in the context (see module docstring)."""
+    parts = _split(path)
+    if ctx.is_item:
+        return _walk(ctx.root, parts, ctx.root.get("_unavailable") if isinstance(ctx.root, dict) else None)
+    resource = ctx.root
+    unavailable = resource.get("unavailable") or {}
+    head = parts[0]
+    if head == "derived":
+        key = ".".join(parts[:2])
+        if key in unavailable:
+            return Unknown(unavailable[key].get("reason", "not available"))
+        derived = resource.get("derived") or {}
+        if len(parts) < 2 or parts[1] not in derived:
+            return Unknown(f"{key} was not computed (its inputs were not collected)")
+        return _walk(derived, parts[1:], None)
+    if head == "tags":
+        if "tags" in unavailable:
+            return Unknown(unavailable["tags"].get("reason", "tags not available"))
+        return (resource.get("tags") or {}).get(".".join(parts[1:]))
+    if head == "resource":
+        return resource.get(".".join(parts[1:]), ABSENT)
+    return _walk(resource.get("properties") or {}, parts, unavailable)
+
+
+def _walk(obj: Any, parts: list[str], unavailable: Mapping[str, Any] | None) -> Any:
+    for i, part in enumerate(parts):
+        if obj is None:
+            return None  # below a null ("not configured") everything is null, known
+        if not isinstance(obj, dict):
+            return Unknown(f"{'.'.join(parts[:i])} is not an object")
+        if part not in obj:
+            if i == 0 and unavailable and part in unavailable:
+                return Unknown(unavailable[part].get("reason", "not available"))
+            return ABSENT
+        obj = obj[part]
+    return obj
+
+
+# -- nodes -----------------------------------------------------------------------------------------
+
+
+class Node:
+    def evaluate(self, ctx: Context) -> Outcome:
+        raise NotImplementedError  # every concrete node overrides this
+
+    def fields(self) -> list[str]:
+        """Field paths this node reads; `A[].B` is field B of each item of list A."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class AllOf(Node):
+    children: tuple[Node, ...]
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        outcomes = [c.evaluate(ctx) for c in self.children]
+        if any(o.value is False for o in outcomes):
+            value: bool | None = False
+        elif any(o.value is None for o in outcomes):
+            value = None
+        else:
+            value = True
+        return _combine(value, outcomes)
+
+    def fields(self) -> list[str]:
+        return [f for c in self.children for f in c.fields()]
+
+
+@dataclass(frozen=True)
+class AnyOf(Node):
+    children: tuple[Node, ...]
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        outcomes = [c.evaluate(ctx) for c in self.children]
+        if any(o.value is True for o in outcomes):
+            value: bool | None = True
+        elif any(o.value is None for o in outcomes):
+            value = None
+        else:
+            value = False
+        return _combine(value, outcomes)
+
+    def fields(self) -> list[str]:
+        return [f for c in self.children for f in c.fields()]
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    child: Node
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        outcome = self.child.evaluate(ctx)
+        outcome.value = None if outcome.value is None else not outcome.value
+        return outcome
+
+    def fields(self) -> list[str]:
+        return self.child.fields()
+
+
+def _combine(value: bool | None, outcomes: list[Outcome]) -> Outcome:
+    evidence: dict[str, Any] = {}
+    reasons: list[str] = []
+    for o in outcomes:
+        evidence.update(o.evidence)
+        if value is None:
+            reasons.extend(r for r in o.reasons if r not in reasons)
+    return Outcome(value, evidence, reasons)
+
+
+@dataclass(frozen=True)
+class Operand:
+    """A literal, or a reference to a rule parameter resolved at evaluation time."""
+
+    literal: Any = None
+    param: str | None = None
+
+    def get(self, ctx: Context) -> Any:
+        return ctx.params[self.param] if self.param else self.literal
+
+
+@dataclass(frozen=True)
+class Leaf(Node):
+    path: str
+    operator: str
+    operand: Operand
+    default: Any = ABSENT
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        value = resolve(ctx, self.path)
+        label = ctx.prefix + self.path
+        if isinstance(value, Unknown):
+            return Outcome(None, {label: "UNKNOWN"}, [f"{label}: {value.reason}"])
+        if value is ABSENT and self.operator != "exists":
+            if self.default is ABSENT:
+                return Outcome(None, {label: "ABSENT"}, [f"{label} is not in the API response"])
+            value = self.default
+        result = OPERATORS[self.operator](value, self.operand.get(ctx), ctx)
+        return Outcome(result, {label: _evidence_value(value)})
+
+    def fields(self) -> list[str]:
+        return [self.path]
+
+
+@dataclass(frozen=True)
+class Quantifier(Node):
+    """any_item / all_item / no_item: a condition over each element of a list field."""
+
+    path: str
+    kind: str  # "any_item" | "all_item" | "no_item"
+    child: Node
+    default: Any = ABSENT
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        value = resolve(ctx, self.path)
+        label = ctx.prefix + self.path
+        if isinstance(value, Unknown):
+            return Outcome(None, {label: "UNKNOWN"}, [f"{label}: {value.reason}"])
+        if value is ABSENT:
+            if self.default is ABSENT:
+                return Outcome(None, {label: "ABSENT"}, [f"{label} is not in the API response"])
+            value = self.default
+        if value is None:
+            value = []  # a null list (feature not configured) has no items
+        if not isinstance(value, list):
+            return Outcome(None, {label: _evidence_value(value)}, [f"{label} is not a list"])
+        outcomes = []
+        for item in value:
+            item_ctx = Context(item if isinstance(item, dict) else {"_value": item}, ctx.params, ctx.now,
+                               is_item=True, prefix=f"{label}[].")
+            outcomes.append(self.child.evaluate(item_ctx))
+        if self.kind == "any_item":
+            combined = _quantify(outcomes, want=True)
+        elif self.kind == "all_item":
+            combined = _quantify(outcomes, want=False, negate_result=True)
+        else:  # no_item
+            combined = _quantify(outcomes, want=True, negate_result=True)
+        combined.evidence = {label: _evidence_value(value)}
+        return combined
+
+    def fields(self) -> list[str]:
+        return [self.path] + [f"{self.path}[].{p}" for p in self.child.fields()]
+
+
+def _quantify(outcomes: list[Outcome], want: bool, negate_result: bool = False) -> Outcome:
+    """any (want=True): True if some item is True. all: not any item False. no: not any item True."""
+    if any(o.value is want for o in outcomes):
+        value: bool | None = True
+    elif any(o.value is None for o in outcomes):
+        value = None
+    else:
+        value = False
+    if negate_result and value is not None:
+        value = not value
+    reasons = [r for o in outcomes if o.value is None for r in o.reasons] if value is None else []
+    return Outcome(value, {}, reasons)
+
+
+def _evidence_value(value: Any) -> Any:
+    if isinstance(value, list) and len(value) > MAX_EVIDENCE_ITEMS:
+        return value[:MAX_EVIDENCE_ITEMS] + [f"... {len(value) - MAX_EVIDENCE_ITEMS} more"]
+    return value
+
+
+# -- operators: (observed value, operand, context) -> bool -------------------------------------------
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _compare(test: Callable[[float, float], bool]) -> Callable[[Any, Any, Context], bool]:
+    def operator(value: Any, operand: Any, ctx: Context) -> bool:
+        number = _number(value)
+        return number is not None and test(number, float(operand))
+
+    return operator
+
+
+def _age_days(value: Any, ctx: Context) -> float | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ctx.now.tzinfo)
+    return (ctx.now - moment).total_seconds() / 86400
+
+
+def _length(value: Any) -> int:
+    return len(value) if isinstance(value, list | dict | str) else 0
+
+
+OPERATORS: dict[str, Callable[[Any, Any, Context], bool]] = {
+    "equals": lambda v, o, c: v == o,
+    "not_equals": lambda v, o, c: v != o,
+    "in": lambda v, o, c: v in o,
+    "not_in": lambda v, o, c: v not in o,
+    "gt": _compare(lambda a, b: a > b),
+    "gte": _compare(lambda a, b: a >= b),
+    "lt": _compare(lambda a, b: a < b),
+    "lte": _compare(lambda a, b: a <= b),
+    "exists": lambda v, o, c: (v is not ABSENT and v is not None) == bool(o),
+    "empty": lambda v, o, c: (_length(v) == 0) == bool(o),
+    "length_gte": lambda v, o, c: _length(v) >= o,
+    "length_lte": lambda v, o, c: _length(v) <= o,
+    "contains": lambda v, o, c: isinstance(v, list | str) and o in v,
+    "matches": lambda v, o, c: isinstance(v, str) and re.search(o, v) is not None,
+    "age_days_lte": lambda v, o, c: (a := _age_days(v, c)) is not None and a <= float(o),
+    "age_days_gt": lambda v, o, c: (a := _age_days(v, c)) is None or a > float(o),
+}
+QUANTIFIERS = ("any_item", "all_item", "no_item")
+NUMERIC_OPERATORS = {"gt", "gte", "lt", "lte", "length_gte", "length_lte", "age_days_lte", "age_days_gt"}
+
+
+# -- compiling YAML into nodes ---------------------------------------------------------------------
+
+
+class ConditionError(ValueError):
+    pass
+
+
+def compile_condition(spec: Any, params: Mapping[str, Any], where: str = "condition") -> Node:
+    """Build a node tree from its YAML form; raises ConditionError naming the bad part."""
+    if not isinstance(spec, dict):
+        raise ConditionError(f"{where}: expected a mapping, got {type(spec).__name__}")
+    if "all" in spec or "any" in spec:
+        kind = "all" if "all" in spec else "any"
+        if set(spec) != {kind}:
+            raise ConditionError(f"{where}: '{kind}' must stand alone, found also {sorted(set(spec) - {kind})}")
+        children = spec[kind]
+        if not isinstance(children, list) or not children:
+            raise ConditionError(f"{where}.{kind}: expected a non-empty list")
+        nodes = tuple(compile_condition(c, params, f"{where}.{kind}[{i}]") for i, c in enumerate(children))
+        return AllOf(nodes) if kind == "all" else AnyOf(nodes)
+    if "not" in spec:
+        if set(spec) != {"not"}:
+            raise ConditionError(f"{where}: 'not' must stand alone")
+        return Not(compile_condition(spec["not"], params, f"{where}.not"))
+    if "field" not in spec:
+        raise ConditionError(f"{where}: expected all, any, not or a field leaf; got keys {sorted(spec)}")
+    path = spec["field"]
+    if not isinstance(path, str) or not re.fullmatch(r"[A-Za-z_][\w:/-]*(\.[\w:/-]+)*", path):
+        raise ConditionError(f"{where}: bad field path {path!r}")
+    default = spec.get("default", ABSENT)
+    operators = [k for k in spec if k not in ("field", "default")]
+    if len(operators) != 1:
+        raise ConditionError(f"{where} ({path}): expected exactly one operator, found {operators or 'none'}")
+    operator = operators[0]
+    if operator in QUANTIFIERS:
+        return Quantifier(path, operator, compile_condition(spec[operator], params, f"{where}.{operator}"), default)
+    if operator not in OPERATORS:
+        known = ", ".join(sorted([*OPERATORS, *QUANTIFIERS]))
+        raise ConditionError(f"{where} ({path}): unknown operator {operator!r} (known: {known})")
+    raw = spec[operator]
+    if isinstance(raw, dict) and set(raw) == {"param"}:
+        if raw["param"] not in params:
+            raise ConditionError(f"{where} ({path}): unknown parameter {raw['param']!r}")
+        operand = Operand(param=raw["param"])
+        sample = params[raw["param"]]
+    else:
+        operand = Operand(literal=raw)
+        sample = raw
+    if operator in NUMERIC_OPERATORS and _number(sample) is None:
+        raise ConditionError(f"{where} ({path}): {operator} needs a number, got {sample!r}")
+    if operator in ("in", "not_in") and not isinstance(sample, list):
+        raise ConditionError(f"{where} ({path}): {operator} needs a list")
+    if operator == "matches":
+        try:
+            re.compile(sample)
+        except re.error as exc:
+            raise ConditionError(f"{where} ({path}): bad regular expression: {exc}") from None
+    return Leaf(path, operator, operand, default)

@@ -1,0 +1,41 @@
+"""Run the examples a rule carries: each is a resource and the verdict the rule must give it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from drcheck.ruleset.rule import Rule
+
+EXAMPLE_NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # fixed, so age-based examples never rot
+
+
+def example_resource(rule: Rule, spec: dict[str, Any]) -> dict[str, Any]:
+    given = spec.get("resource") or {}
+    return {
+        "resource_type": rule.resource_type,
+        "service": rule.service,
+        "account_id": given.get("account_id", "111122223333"),
+        "region": given.get("region", "us-east-1"),
+        "id": given.get("id", "example"),
+        "arn": given.get("arn", f"arn:aws:{rule.service}:us-east-1:111122223333:example"),
+        "name": given.get("name", given.get("id", "example")),
+        "tags": given.get("tags", {}),
+        "properties": given.get("properties", {}),
+        "derived": given.get("derived", {}),
+        "unavailable": given.get("unavailable", {}),
+    }
+
+
+def example_failures(rule: Rule) -> list[str]:
+    """One line per example whose verdict differs from the one it declares."""
+    failures = []
+    for spec in rule.examples:
+        params = {**rule.defaults(), **(spec.get("params") or {})}
+        now = datetime.fromisoformat(spec["now"]) if spec.get("now") else EXAMPLE_NOW
+        verdict = rule.judge(example_resource(rule, spec), now, params)
+        if verdict["status"] != spec["status"]:
+            detail = f" ({verdict['reason']})" if verdict.get("reason") else ""
+            failures.append(f"{rule.source}: example {spec['name']!r}: expected {spec['status']}, "
+                            f"got {verdict['status']}{detail}")
+    return failures

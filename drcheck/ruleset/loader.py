@@ -1,0 +1,142 @@
+"""Load rule files, validate them (schema, condition, field names, placeholders) with file:line errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from drcheck.collectors.spec import Collector
+from drcheck.errors import UserError
+from drcheck.linkers import Linker
+from drcheck.ruleset.conditions import ConditionError, compile_condition
+from drcheck.ruleset.fields import FieldChecker
+from drcheck.ruleset.rule import PLACEHOLDERS, Rule
+from drcheck.ruleset.schema import RULE_SCHEMA
+
+_VALIDATOR = jsonschema.Draft202012Validator(RULE_SCHEMA)
+
+
+class RuleError(UserError):
+    """A rule file is invalid; the message starts with file:line."""
+
+
+def rule_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*.yaml") if p.is_file())
+
+
+def load_rules(
+    directories: Iterable[Path],
+    *,
+    collectors: Mapping[str, Collector],
+    linkers: Iterable[Linker],
+) -> list[Rule]:
+    """Every rule under the directories, validated; raises RuleError on the first bad file."""
+    derived: dict[str, set[str]] = {}
+    for linker in linkers:
+        for resource_type, names in linker.provides.items():
+            derived.setdefault(resource_type, set()).update(names)
+    checker = FieldChecker(dict(collectors), derived)
+    rules: list[Rule] = []
+    seen: dict[str, Path] = {}
+    for directory in directories:
+        if not directory.is_dir():
+            raise RuleError(f"{directory}: rules directory not found")
+        for path in rule_files(directory):
+            rule = load_rule_file(path, collectors=collectors, checker=checker)
+            if rule.id in seen:
+                raise RuleError(f"{path}:1: rule id {rule.id!r} is already defined in {seen[rule.id]}")
+            seen[rule.id] = path
+            rules.append(rule)
+    return rules
+
+
+def load_rule_file(path: Path, *, collectors: Mapping[str, Collector], checker: FieldChecker) -> Rule:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path}: cannot read: {exc}") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise RuleError(f"{path}:{line}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+
+    def fail(message: str, at: list[Any] | None = None) -> RuleError:
+        return RuleError(f"{path}:{_line(node, at or [])}: {message}")
+
+    if not isinstance(data, dict):
+        raise fail("a rule file must be a mapping")
+    errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise fail(f"{where}: {error.message}", list(error.absolute_path))
+    if data["id"] != path.stem:
+        raise fail(f"id {data['id']!r} must match the file name {path.stem!r}", ["id"])
+    if path.parent.name != data["service"]:
+        raise fail(f"service {data['service']!r} must match the folder name {path.parent.name!r}", ["service"])
+    if data["resource_type"] not in collectors:
+        raise fail(f"no collector declares resource type {data['resource_type']!r}", ["resource_type"])
+    params = {name: spec["default"] for name, spec in (data.get("parameters") or {}).items()}
+    try:
+        condition = compile_condition(data["condition"], params, "condition")
+        applies_when = (compile_condition(data["applies_when"], params, "applies_when")
+                        if "applies_when" in data else None)
+    except ConditionError as exc:
+        section = str(exc).split(".")[0].split(" ")[0].split(":")[0]
+        raise fail(str(exc), [section]) from None
+    for key in ("cli", "terraform"):
+        for placeholder in re.findall(r"<([a-z_]+)>", data["remediation"][key]):
+            if placeholder not in PLACEHOLDERS:
+                raise fail(f"remediation.{key}: unknown placeholder <{placeholder}> (known: "
+                           f"{', '.join(f'<{p}>' for p in PLACEHOLDERS)})", ["remediation", key])
+    statuses = {example["status"] for example in data["examples"]}
+    if not {"PASS", "FAIL"} <= statuses:
+        raise fail("examples must include at least one PASS and one FAIL", ["examples"])
+    rule = Rule(
+        id=data["id"],
+        title=data["title"],
+        service=data["service"],
+        resource_type=data["resource_type"],
+        category=data["category"],
+        severity=data["severity"],
+        description=data["description"].strip(),
+        parameters=data.get("parameters") or {},
+        applies_when=applies_when,
+        condition=condition,
+        messages=data["messages"],
+        remediation=data["remediation"],
+        references=data["references"],
+        examples=tuple(data["examples"]),
+        source=path,
+        raw=data,
+    )
+    problems = checker.problems(rule.resource_type, rule.field_paths())
+    if problems:
+        raise fail(problems[0], ["condition"])
+    return rule
+
+
+def _line(node: Any, at: list[Any]) -> int:
+    """1-based line of the YAML node at a key/index path (or the deepest part of it that exists)."""
+    if node is None:
+        return 1
+    current = node
+    for step in at:
+        if isinstance(current, yaml.MappingNode):
+            match = next((v for k, v in current.value if k.value == step), None)
+            if match is None:
+                break
+            current = match
+        elif isinstance(current, yaml.SequenceNode) and isinstance(step, int) and step < len(current.value):
+            current = current.value[step]
+        else:
+            break
+    return current.start_mark.line + 1
