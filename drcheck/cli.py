@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from drcheck.errors import UserError
@@ -50,57 +49,6 @@ def _report_options(title: str | None, client: str | None, assessor: str | None,
     return ReportOptions(title=title or ReportOptions.title, client=client, assessor=assessor, paper=paper.lower())
 
 
-def _progress(console: Console) -> Progress:
-    return Progress(
-        TextColumn("[bold]Collecting[/bold]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("API calls"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
-
-
-def _finish(assessment, output_dir: Path, formats: str, options, template_dir: Path | None, console: Console):
-    from drcheck.report.outputs import parse_formats, write_outputs
-
-    written = write_outputs(assessment, output_dir, parse_formats(formats), options, template_dir)
-    card = assessment.scorecard
-    score = "n/a" if card["overall"] is None else f"{card['overall']}/100"
-    coverage = "n/a" if card["coverage"] is None else f"{card['coverage']}%"
-    counts = card["counts"]
-    console.print(
-        f"Score [bold]{score}[/bold] (grade {card['grade'] or '–'}), coverage {coverage} — "
-        f"{counts['PASS']} pass, {counts['FAIL']} fail, {counts['UNKNOWN']} unknown, "
-        f"{counts['NOT_APPLICABLE']} not applicable"
-    )
-    main_file = next((p for p in written if p.name == "report.html"), written[-1])
-    console.print(f"Report written to {main_file.parent}/ ({', '.join(p.name for p in written)})")
-
-
-def _collect_and_report(catalogue, accounts, *, max_workers, client_factory, output_dir, formats, options,
-                        template_dir, quiet):
-    from drcheck.pipeline import assess, run_collection
-    from drcheck.report.outputs import parse_formats
-
-    parse_formats(formats)  # refuse a bad --format before spending minutes collecting
-    console = _console(quiet)
-    with _progress(console) as progress:
-        task = progress.add_task("collect", total=None)
-
-        def on_progress(done: int, scheduled: int) -> None:
-            progress.update(task, completed=done, total=scheduled)
-
-        inventory = run_collection(catalogue, accounts, client_factory=client_factory, max_workers=max_workers,
-                                   progress=on_progress)
-    failed = len(inventory["errors"])
-    if failed:
-        console.print(f"[yellow]{failed} API call(s) failed; the checks that needed them are UNKNOWN "
-                      f"(see the report's \"Not evaluated\" section).[/yellow]")
-    _finish(assess(catalogue, inventory), output_dir, formats, options, template_dir, console)
-
-
 @app.command()
 def scan(
     region: Annotated[list[str] | None, typer.Option("--region", "-r", help="Region to scan (repeatable).")] = None,
@@ -124,6 +72,7 @@ def scan(
     """Scan an AWS account (read-only) and write the DR readiness report."""
     from drcheck.collect.session import base_session, client_config, make_client_factory, open_account
     from drcheck.pipeline import load_catalogue
+    from drcheck.runs import collect_and_report
 
     if all_regions and region:
         raise UserError("use either --region or --all-regions, not both")
@@ -132,9 +81,9 @@ def scan(
     session = base_session(profile)
     account = open_account(session, regions=list(region or []), all_regions=all_regions, role_arn=role_arn,
                            external_id=external_id)
-    _collect_and_report(catalogue, [account], max_workers=max_workers,
+    collect_and_report(catalogue, [account], max_workers=max_workers,
                         client_factory=make_client_factory(client_config(max_workers)), output_dir=output_dir,
-                        formats=formats, options=options, template_dir=template_dir, quiet=quiet)
+                        formats=formats, options=options, template_dir=template_dir, console=_console(quiet))
 
 
 @app.command()
@@ -169,12 +118,13 @@ def assess(
     from drcheck.pipeline import assess as run_assess
     from drcheck.pipeline import load_catalogue
     from drcheck.report.outputs import parse_formats
+    from drcheck.runs import report_and_summarise
 
     parse_formats(formats)
     options = _report_options(title, client, assessor, paper)
     data = read_inventory(inventory)
     catalogue = load_catalogue(rules_dir or [], only=only or [], skip=skip or [])
-    _finish(run_assess(catalogue, data), output_dir, formats, options, template_dir, _console(quiet))
+    report_and_summarise(run_assess(catalogue, data), output_dir, formats, options, template_dir, _console(quiet))
 
 
 @rules_app.command("list")

@@ -40,13 +40,13 @@ def demo_session():
 
 
 def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console) -> None:
-    from drcheck.cli import _collect_and_report
     from drcheck.collect.session import client_config, make_client_factory, open_account
     from drcheck.demo.emulator import MissingApiEmulator
     from drcheck.demo.seed import seed_company
     from drcheck.pipeline import load_catalogue
     from drcheck.report.outputs import parse_formats
     from drcheck.report.view import ReportOptions
+    from drcheck.runs import collect_and_report
 
     parse_formats(formats)
     started = time.monotonic()
@@ -57,10 +57,10 @@ def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console) -
         console.print("Emulating Brightpaw's AWS account (us-east-1, us-west-2) …")
         company = seed_company(session)
         account = open_account(session, regions=company["regions"], all_regions=False)
-        _collect_and_report(
+        collect_and_report(
             catalogue, [account], max_workers=8, client_factory=make_client_factory(client_config(8, max_attempts=2)),
             output_dir=output_dir, formats=formats,
             options=ReportOptions(client="Brightpaw (demo account)", assessor="drcheck demo"),
-            template_dir=None, quiet=quiet,
+            template_dir=None, console=console,
         )
     console.print(f"Demo finished in {time.monotonic() - started:.1f}s. Open {output_dir / 'report.html'}")

@@ -1,0 +1,68 @@
+"""Shared fixtures: moto in-process AWS, the catalogue, and a helper that collects like a scan does."""
+
+from __future__ import annotations
+
+import os
+
+import boto3
+import pytest
+
+from drcheck.collect.plan import make_plan
+from drcheck.collect.runner import AccountTarget, collect
+from drcheck.collect.session import client_config, make_client_factory
+from drcheck.pipeline import Catalogue, load_catalogue
+
+ACCOUNT = "123456789012"
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    """moto's in-process AWS and a boto3 Session on it (AWS_ENDPOINT_URL would bypass the mock)."""
+    from moto import mock_aws
+
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.setenv(key, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with mock_aws():
+        yield boto3.Session(region_name="us-east-1")
+
+
+def account(session, regions=("us-east-1",)) -> AccountTarget:
+    return AccountTarget(session=session, account_id=ACCOUNT, partition="aws", regions=list(regions))
+
+
+def collect_types(session, catalogue: Catalogue, needs, regions=("us-east-1",), max_workers=4) -> dict:
+    """Collect (resource type, field roots) needs the way a scan does; returns the inventory."""
+    plan = make_plan(needs, catalogue.collectors, catalogue.linkers)
+    factory = make_client_factory(client_config(max_workers, max_attempts=1))
+    return collect(plan, [account(session, regions)], client_factory=factory, max_workers=max_workers)
+
+
+def collect_for_rules(session, catalogue: Catalogue, rule_ids, regions=("us-east-1",)) -> dict:
+    rules = [r for r in catalogue.rules if r.id in set(rule_ids)]
+    return collect_types(session, catalogue, [(r.resource_type, r.field_roots()) for r in rules], regions)
+
+
+def verdicts(findings, rule_id) -> dict[str, str]:
+    """resource name -> status for one rule."""
+    return {f["resource_name"]: f["status"] for f in findings if f["rule_id"] == rule_id}
+
+
+@pytest.fixture
+def no_aws_env(monkeypatch, tmp_path):
+    """An environment with no AWS credentials or config at all."""
+    for key in list(os.environ):
+        if key.startswith("AWS_"):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    return tmp_path
