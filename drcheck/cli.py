@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -33,20 +34,46 @@ Skip = Annotated[list[str] | None, typer.Option("--skip", help="Skip these rule 
 Client = Annotated[str | None, typer.Option("--client", help="Client name for the report.")]
 Assessor = Annotated[str | None, typer.Option("--assessor", help="Who assessed, for the report.")]
 Title = Annotated[str | None, typer.Option("--title", help="Report title.")]
-Paper = Annotated[str, typer.Option("--paper", help="PDF paper size: a4 or letter.")]
+Paper = Annotated[str | None, typer.Option("--paper", help="PDF paper size: a4 or letter.")]
 TemplateDir = Annotated[Path | None, typer.Option("--template-dir", help="Directory overriding report templates.")]
+ConfigPath = Annotated[Path | None, typer.Option("--config", help="Settings file (default: ./drcheck.yaml if present).")]
 
 
 def _console(quiet: bool) -> Console:
     return Console(stderr=True, quiet=quiet)
 
 
-def _report_options(title: str | None, client: str | None, assessor: str | None, paper: str):
+@dataclass(frozen=True)
+class _Prepared:
+    config: Any
+    catalogue: Any
+    options: Any
+    template_dir: Path | None
+
+
+def _prepare(config_path: Path | None, rules_dir: list[Path] | None, only: list[str] | None, skip: list[str] | None,
+             title: str | None, client: str | None, assessor: str | None, paper: str | None,
+             template_dir: Path | None) -> _Prepared:
+    """Config file, then CLI flags on top: the catalogue and report options a run uses."""
+    from drcheck.config import check_parameters, load_config
+    from drcheck.pipeline import load_catalogue
     from drcheck.report.view import ReportOptions
 
-    if paper.lower() not in ("a4", "letter"):
+    config = load_config(config_path)
+    report = config.report
+    paper = (paper or report.get("paper") or "a4").lower()
+    if paper not in ("a4", "letter"):
         raise UserError(f"--paper: {paper!r} is not a4 or letter")
-    return ReportOptions(title=title or ReportOptions.title, client=client, assessor=assessor, paper=paper.lower())
+    options = ReportOptions(title=title or report.get("title") or ReportOptions.title,
+                            client=client or report.get("client"), assessor=assessor or report.get("assessor"),
+                            paper=paper)
+    dirs = [config.resolve(d) for d in config.rules.get("dirs", [])] + list(rules_dir or [])
+    catalogue = load_catalogue(dirs, only=list(only or config.rules.get("only", [])),
+                               skip=list(skip or config.rules.get("skip", [])))
+    check_parameters(config.parameters, catalogue.rules, config.source)
+    if template_dir is None and report.get("template_dir"):
+        template_dir = config.resolve(report["template_dir"])
+    return _Prepared(config, catalogue, options, template_dir)
 
 
 @app.command()
@@ -65,25 +92,25 @@ def scan(
     client: Client = None,
     assessor: Assessor = None,
     title: Title = None,
-    paper: Paper = "a4",
+    paper: Paper = None,
     template_dir: TemplateDir = None,
+    config: ConfigPath = None,
     quiet: Quiet = False,
 ) -> None:
     """Scan an AWS account (read-only) and write the DR readiness report."""
     from drcheck.collect.session import base_session, client_config, make_client_factory, open_account
-    from drcheck.pipeline import load_catalogue
     from drcheck.runs import collect_and_report
 
     if all_regions and region:
         raise UserError("use either --region or --all-regions, not both")
-    options = _report_options(title, client, assessor, paper)
-    catalogue = load_catalogue(rules_dir or [], only=only or [], skip=skip or [])
+    prepared = _prepare(config, rules_dir, only, skip, title, client, assessor, paper, template_dir)
     session = base_session(profile)
     account = open_account(session, regions=list(region or []), all_regions=all_regions, role_arn=role_arn,
                            external_id=external_id)
-    collect_and_report(catalogue, [account], max_workers=max_workers,
-                        client_factory=make_client_factory(client_config(max_workers)), output_dir=output_dir,
-                        formats=formats, options=options, template_dir=template_dir, console=_console(quiet))
+    collect_and_report(prepared.catalogue, [account], max_workers=max_workers,
+                       client_factory=make_client_factory(client_config(max_workers)), output_dir=output_dir,
+                       formats=formats, options=prepared.options, template_dir=prepared.template_dir,
+                       parameters=prepared.config.parameters, console=_console(quiet))
 
 
 @app.command()
@@ -109,22 +136,22 @@ def assess(
     client: Client = None,
     assessor: Assessor = None,
     title: Title = None,
-    paper: Paper = "a4",
+    paper: Paper = None,
     template_dir: TemplateDir = None,
+    config: ConfigPath = None,
     quiet: Quiet = False,
 ) -> None:
     """Evaluate a saved inventory without calling AWS, and write the same reports."""
     from drcheck.inventory import read_inventory
     from drcheck.pipeline import assess as run_assess
-    from drcheck.pipeline import load_catalogue
     from drcheck.report.outputs import parse_formats
     from drcheck.runs import report_and_summarise
 
     parse_formats(formats)
-    options = _report_options(title, client, assessor, paper)
+    prepared = _prepare(config, rules_dir, only, skip, title, client, assessor, paper, template_dir)
     data = read_inventory(inventory)
-    catalogue = load_catalogue(rules_dir or [], only=only or [], skip=skip or [])
-    report_and_summarise(run_assess(catalogue, data), output_dir, formats, options, template_dir, _console(quiet))
+    assessment = run_assess(prepared.catalogue, data, parameters=prepared.config.parameters)
+    report_and_summarise(assessment, output_dir, formats, prepared.options, prepared.template_dir, _console(quiet))
 
 
 @rules_app.command("list")

@@ -54,6 +54,7 @@ def collect_and_report(
     options: ReportOptions,
     template_dir: Path | None,
     console: Console,
+    parameters: dict | None = None,
 ) -> Assessment:
     """The scan flow: collect (with a progress bar), assess, write reports, summarise."""
     parse_formats(formats)  # refuse a bad --format before spending minutes collecting
@@ -69,6 +70,6 @@ def collect_and_report(
     if failed:
         console.print(f"[yellow]{failed} API call(s) failed; the checks that needed them are UNKNOWN "
                       f"(see the report's \"Not evaluated\" section).[/yellow]")
-    assessment = assess(catalogue, inventory)
+    assessment = assess(catalogue, inventory, parameters=parameters)
     report_and_summarise(assessment, output_dir, formats, options, template_dir, console)
     return assessment

@@ -23,4 +23,26 @@ COLLECTORS = (
         arn_field="DBClusterArn",
         tags_field="TagList",
     ),
+    Collector(
+        resource_type="AWS::RDS::GlobalCluster",
+        service="rds",
+        list_operation="DescribeGlobalClusters",
+        list_permission="rds:DescribeGlobalClusters",
+        result_key="GlobalClusters",
+        id_field="GlobalClusterIdentifier",
+        arn_field="GlobalClusterArn",
+        tags_field="TagList",
+    ),
+    # Automated backups RDS keeps for an instance, including those replicated into this Region
+    # from another one (cross-Region automated-backup replication).
+    Collector(
+        resource_type="AWS::RDS::DBInstanceAutomatedBackup",
+        service="rds",
+        list_operation="DescribeDBInstanceAutomatedBackups",
+        list_permission="rds:DescribeDBInstanceAutomatedBackups",
+        result_key="DBInstanceAutomatedBackups",
+        id_field="DbiResourceId",
+        arn_field="DBInstanceAutomatedBackupsArn",
+        name_field="DBInstanceIdentifier",
+    ),
 )
