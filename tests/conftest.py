@@ -66,3 +66,34 @@ def no_aws_env(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     return tmp_path
+
+
+def fail_calls(session, operation: str, code: str = "AccessDenied", status: int = 403) -> list:
+    """Make every `service.Operation` call on clients made from `session` fail with `code`.
+
+    Uses botocore's before-call hook (as Stubber does); returns a list that records each call.
+    """
+    from botocore.awsrequest import AWSResponse
+
+    calls: list = []
+
+    def respond(**kwargs):
+        calls.append(kwargs.get("params"))
+        parsed = {"Error": {"Code": code, "Message": f"simulated {code}"},
+                  "ResponseMetadata": {"HTTPStatusCode": status}}
+        return AWSResponse("https://denied.invalid/", status, {}, None), parsed
+
+    session.events.register(f"before-call.{operation}", respond)
+    return calls
+
+
+def count_calls(session) -> dict:
+    """Count every operation called on clients made from `session`, by 'service.Operation'."""
+    counts: dict = {}
+
+    def record(model, **_):
+        key = f"{model.service_model.service_id.hyphenize()}.{model.name}"
+        counts[key] = counts.get(key, 0) + 1
+
+    session.events.register("before-call", record)
+    return counts

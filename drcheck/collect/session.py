@@ -6,6 +6,7 @@ that cannot be assumed, a Region that does not exist), so it raises UserError wi
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,8 +24,20 @@ from drcheck.errors import UserError
 ENABLED_OPT_IN = {"opt-in-not-required", "opted-in"}
 
 
-def client_config(max_workers: int, max_attempts: int = 6) -> Config:
-    """Adaptive retries absorb throttling; the pool matches our threads; timeouts stop a hung scan."""
+DEFAULT_MAX_ATTEMPTS = 6
+
+
+def client_config(max_workers: int, max_attempts: int | None = None) -> Config:
+    """Adaptive retries absorb throttling; the pool matches our threads; timeouts stop a hung scan.
+
+    AWS_MAX_ATTEMPTS (the standard AWS setting) overrides our default number of attempts.
+    """
+    if max_attempts is None:
+        raw = os.environ.get("AWS_MAX_ATTEMPTS", str(DEFAULT_MAX_ATTEMPTS))
+        try:
+            max_attempts = max(1, int(raw))
+        except ValueError:
+            raise UserError(f"AWS_MAX_ATTEMPTS must be a number, got {raw!r}") from None
     return Config(
         retries={"mode": "adaptive", "max_attempts": max_attempts},
         max_pool_connections=max(10, max_workers),

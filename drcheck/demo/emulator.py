@@ -27,7 +27,7 @@ class MissingApiEmulator:
         self.policies: dict[str, dict[str, dict]] = defaultdict(dict)  # region -> policy id -> policy
 
     def install(self, session: Any) -> None:
-        events = session._session.get_component("event_emitter")  # boto3 keeps its botocore session here
+        events = session.events
         handlers = {
             "backup.CreateBackupSelection": self._create_selection,
             "backup.ListBackupSelections": self._list_selections,

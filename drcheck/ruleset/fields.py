@@ -6,6 +6,7 @@ UNKNOWN; here it fails when the rule is loaded, naming the field and the members
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -30,13 +31,14 @@ class FieldChecker:
         self._models: dict[str, Any] = {}
         self._roots: dict[str, dict[str, Any]] = {}
 
-    def problems(self, resource_type: str, paths: Iterable[str]) -> list[str]:
+    def problems(self, resource_type: str, paths: Iterable[str]) -> list[tuple[str, str]]:
+        """(path, message) for every path that does not exist in the collected data."""
         root = self._root(resource_type)
         found = []
         for path in paths:
             problem = self._check(resource_type, root, path)
             if problem:
-                found.append(problem)
+                found.append((path, problem))
         return found
 
     # -- shapes ---------------------------------------------------------------------------------
@@ -98,9 +100,8 @@ class FieldChecker:
             else:
                 return f"{'.'.join(steps[:i])!r} has no fields (it is a {_kind(node)})"
             if name not in members and name != "_value":
-                close = ", ".join(sorted(members)[:40])
                 where = ".".join(steps[:i]) or resource_type
-                return f"unknown field {name!r} in {where} (known: {close})"
+                return f"unknown field {name!r} in {where}{_suggest(name, members)}"
             node = members.get(name, _ANY)
             if into_items:
                 if node is _ANY:
@@ -109,6 +110,16 @@ class FieldChecker:
                     return f"{'.'.join(steps[:i + 1])!r} is not a list"
                 node = node.member
         return None
+
+
+def _suggest(name: str, members: Iterable[str]) -> str:
+    by_lower = {m.lower(): m for m in members}
+    if name.lower() in by_lower:
+        return f" (did you mean {by_lower[name.lower()]!r}?)"
+    close = difflib.get_close_matches(name, list(members), n=3, cutoff=0.6)
+    if close:
+        return f" (did you mean {' or '.join(repr(c) for c in close)}?)"
+    return f" (known: {', '.join(sorted(members)[:30])}{', …' if len(list(members)) > 30 else ''})"
 
 
 def _select(shape: Shape, expression: str | None) -> Any:

@@ -120,8 +120,24 @@ def load_rule_file(path: Path, *, collectors: Mapping[str, Collector], checker: 
     )
     problems = checker.problems(rule.resource_type, rule.field_paths())
     if problems:
-        raise fail(problems[0], ["condition"])
+        path, message = problems[0]
+        raise RuleError(f"{rule.source}:{_field_line(node, path.split('[].')[-1])}: {message}")
     return rule
+
+
+def _field_line(node: Any, field_path: str) -> int:
+    """1-based line of the first `field: <field_path>` in the file (the condition leaf at fault)."""
+    stack = [node]
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                if key.value == "field" and isinstance(value, yaml.ScalarNode) and value.value == field_path:
+                    return key.start_mark.line + 1
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return 1
 
 
 def _line(node: Any, at: list[Any]) -> int:
