@@ -1,0 +1,12 @@
+"""Run every benchmark script in bench/ in turn (make bench)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+here = Path(__file__).resolve().parent
+for script in sorted(here.glob("*.py")):
+    if script.name == "run.py":
+        continue
+    print(f"== {script.name}", flush=True)
+    subprocess.run([sys.executable, str(script)], check=True)
