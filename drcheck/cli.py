@@ -36,6 +36,11 @@ Assessor = Annotated[str | None, typer.Option("--assessor", help="Who assessed, 
 Title = Annotated[str | None, typer.Option("--title", help="Report title.")]
 Paper = Annotated[str | None, typer.Option("--paper", help="PDF paper size: a4 or letter.")]
 TemplateDir = Annotated[Path | None, typer.Option("--template-dir", help="Directory overriding report templates.")]
+SuppressionsFile = Annotated[Path | None, typer.Option("--suppressions", help="YAML file of accepted risks.")]
+Baseline = Annotated[Path | None, typer.Option("--baseline", help="Earlier findings.json or report dir to compare with.")]
+FailUnder = Annotated[float | None, typer.Option("--fail-under", min=0, max=100, help="Exit 1 if the score is below this.")]
+FailOn = Annotated[str | None, typer.Option("--fail-on", help="Exit 1 on any FAIL of this severity or worse.")]
+Redact = Annotated[bool, typer.Option("--redact", help="Pseudonymise account ids and resource names in every output.")]
 ConfigPath = Annotated[Path | None, typer.Option("--config", help="Settings file (default: ./drcheck.yaml if present).")]
 
 
@@ -49,6 +54,31 @@ class _Prepared:
     catalogue: Any
     options: Any
     template_dir: Path | None
+    assess_options: Any = None
+
+
+def _assess_options(prepared: _Prepared, suppressions: Path | None, baseline: Path | None, redact: bool,
+                    fail_under: float | None, fail_on: str | None) -> _Prepared:
+    """Read the files behind --suppressions / --baseline and check the gates before any work."""
+    from dataclasses import replace
+
+    from drcheck.diff import read_findings
+    from drcheck.model import SEVERITIES
+    from drcheck.redact import Redactor, redaction_key
+    from drcheck.runs import AssessOptions
+    from drcheck.suppressions import load_suppressions
+
+    if fail_on is not None and fail_on not in SEVERITIES:
+        raise UserError(f"--fail-on: {fail_on!r} is not one of {', '.join(SEVERITIES)}")
+    options = AssessOptions(
+        parameters=prepared.config.parameters,
+        suppressions=load_suppressions(suppressions) if suppressions else None,
+        baseline=read_findings(baseline) if baseline else None,
+        redactor=Redactor(redaction_key()) if redact else None,
+        fail_under=fail_under,
+        fail_on=fail_on,
+    )
+    return replace(prepared, assess_options=options)
 
 
 def _prepare(config_path: Path | None, rules_dir: list[Path] | None, only: list[str] | None, skip: list[str] | None,
@@ -76,16 +106,57 @@ def _prepare(config_path: Path | None, rules_dir: list[Path] | None, only: list[
     return _Prepared(config, catalogue, options, template_dir)
 
 
+Regions = Annotated[list[str] | None, typer.Option("--region", "-r", help="Region to scan (repeatable).")]
+AllRegions = Annotated[bool, typer.Option("--all-regions", help="Scan every Region enabled for each account.")]
+Profile = Annotated[str | None, typer.Option("--profile", help="AWS profile to use.")]
+RoleArn = Annotated[str | None, typer.Option("--role-arn", help="Assume this role first (one client account).")]
+ExternalId = Annotated[str | None, typer.Option("--external-id", help="External ID for the role(s) assumed.")]
+Org = Annotated[bool, typer.Option("--org", help="Scan every account of the AWS Organization.")]
+OrgRole = Annotated[str, typer.Option("--org-role", help="Role name to assume in each organization account.")]
+AccountsFile = Annotated[Path | None, typer.Option("--accounts", help="YAML list: account_id, role_arn, external_id, name.")]
+IncludeAccount = Annotated[list[str] | None, typer.Option("--include-account", help="Only these account ids.")]
+ExcludeAccount = Annotated[list[str] | None, typer.Option("--exclude-account", help="Skip these account ids.")]
+IncludeOu = Annotated[list[str] | None, typer.Option("--include-ou", help="Only accounts under this OU (id or name).")]
+ExcludeOu = Annotated[list[str] | None, typer.Option("--exclude-ou", help="Skip accounts under this OU (id or name).")]
+IncludeName = Annotated[list[str] | None, typer.Option("--include-name", help="Only account names matching (glob).")]
+ExcludeName = Annotated[list[str] | None, typer.Option("--exclude-name", help="Skip account names matching (glob).")]
+MaxWorkers = Annotated[int, typer.Option("--max-workers", min=1, max=64, help="Concurrent API calls.")]
+MaxRate = Annotated[float | None, typer.Option("--max-rate", min=0.1,
+                                               help="Max requests/second per service, Region and account.")]
+
+
+def _targets(region, all_regions, profile, role_arn, external_id, org, org_role, accounts, include_account,
+             exclude_account, include_ou, exclude_ou, include_name, exclude_name, max_workers):
+    from drcheck.collect.accounts import AccountFilters
+    from drcheck.targets import TargetOptions, resolve_targets
+
+    filters = AccountFilters(tuple(include_account or ()), tuple(exclude_account or ()), tuple(include_ou or ()),
+                             tuple(exclude_ou or ()), tuple(include_name or ()), tuple(exclude_name or ()))
+    return resolve_targets(TargetOptions(regions=list(region or []), all_regions=all_regions, profile=profile,
+                                         role_arn=role_arn, external_id=external_id, org=org, org_role=org_role,
+                                         accounts_file=accounts, filters=filters, max_workers=max_workers))
+
+
 @app.command()
 def scan(
-    region: Annotated[list[str] | None, typer.Option("--region", "-r", help="Region to scan (repeatable).")] = None,
-    all_regions: Annotated[bool, typer.Option("--all-regions", help="Scan every Region enabled for the account.")] = False,
-    profile: Annotated[str | None, typer.Option("--profile", help="AWS profile to use.")] = None,
-    role_arn: Annotated[str | None, typer.Option("--role-arn", help="Assume this role first (client account).")] = None,
-    external_id: Annotated[str | None, typer.Option("--external-id", help="External ID for --role-arn.")] = None,
+    region: Regions = None,
+    all_regions: AllRegions = False,
+    profile: Profile = None,
+    role_arn: RoleArn = None,
+    external_id: ExternalId = None,
+    org: Org = False,
+    org_role: OrgRole = "OrganizationAccountAccessRole",
+    accounts: AccountsFile = None,
+    include_account: IncludeAccount = None,
+    exclude_account: ExcludeAccount = None,
+    include_ou: IncludeOu = None,
+    exclude_ou: ExcludeOu = None,
+    include_name: IncludeName = None,
+    exclude_name: ExcludeName = None,
     output_dir: OutputDir = Path("drcheck-report"),
     formats: Formats = "html,pdf,json",
-    max_workers: Annotated[int, typer.Option("--max-workers", min=1, max=64, help="Concurrent API calls.")] = 16,
+    max_workers: MaxWorkers = 16,
+    max_rate: MaxRate = None,
     rules_dir: RulesDir = None,
     only: Only = None,
     skip: Skip = None,
@@ -94,23 +165,72 @@ def scan(
     title: Title = None,
     paper: Paper = None,
     template_dir: TemplateDir = None,
+    suppressions: SuppressionsFile = None,
+    baseline: Baseline = None,
+    fail_under: FailUnder = None,
+    fail_on: FailOn = None,
+    redact: Redact = False,
     config: ConfigPath = None,
     quiet: Quiet = False,
 ) -> None:
-    """Scan an AWS account (read-only) and write the DR readiness report."""
-    from drcheck.collect.session import base_session, client_config, make_client_factory, open_account
-    from drcheck.runs import collect_and_report
+    """Scan AWS accounts (read-only) and write the DR readiness report."""
+    from drcheck.collect.session import client_config, make_client_factory
+    from drcheck.runs import check_gates, collect_and_report
 
-    if all_regions and region:
-        raise UserError("use either --region or --all-regions, not both")
     prepared = _prepare(config, rules_dir, only, skip, title, client, assessor, paper, template_dir)
-    session = base_session(profile)
-    account = open_account(session, regions=list(region or []), all_regions=all_regions, role_arn=role_arn,
-                           external_id=external_id)
-    collect_and_report(prepared.catalogue, [account], max_workers=max_workers,
-                       client_factory=make_client_factory(client_config(max_workers)), output_dir=output_dir,
-                       formats=formats, options=prepared.options, template_dir=prepared.template_dir,
-                       parameters=prepared.config.parameters, console=_console(quiet))
+    prepared = _assess_options(prepared, suppressions, baseline, redact, fail_under, fail_on)
+    targets, unreachable = _targets(region, all_regions, profile, role_arn, external_id, org, org_role, accounts,
+                                    include_account, exclude_account, include_ou, exclude_ou, include_name,
+                                    exclude_name, max_workers)
+    console = _console(quiet)
+    assessment = collect_and_report(prepared.catalogue, targets, max_workers=max_workers,
+                                    client_factory=make_client_factory(client_config(max_workers), max_rate),
+                                    output_dir=output_dir, formats=formats, options=prepared.options,
+                                    template_dir=prepared.template_dir, assess_options=prepared.assess_options,
+                                    console=console, unreachable=unreachable)
+    raise typer.Exit(check_gates(assessment, prepared.assess_options, console))
+
+
+@app.command()
+def collect(
+    region: Regions = None,
+    all_regions: AllRegions = False,
+    profile: Profile = None,
+    role_arn: RoleArn = None,
+    external_id: ExternalId = None,
+    org: Org = False,
+    org_role: OrgRole = "OrganizationAccountAccessRole",
+    accounts: AccountsFile = None,
+    include_account: IncludeAccount = None,
+    exclude_account: ExcludeAccount = None,
+    include_ou: IncludeOu = None,
+    exclude_ou: ExcludeOu = None,
+    include_name: IncludeName = None,
+    exclude_name: ExcludeName = None,
+    output_dir: OutputDir = Path("drcheck-report"),
+    gzip_output: Annotated[bool, typer.Option("--gzip", help="Write inventory.json.gz.")] = False,
+    redact: Redact = False,
+    max_workers: MaxWorkers = 16,
+    max_rate: MaxRate = None,
+    rules_dir: RulesDir = None,
+    only: Only = None,
+    skip: Skip = None,
+    config: ConfigPath = None,
+    quiet: Quiet = False,
+) -> None:
+    """Collect the inventory only (no report); assess it later, anywhere, with `drcheck assess`."""
+    from drcheck.collect.session import client_config, make_client_factory
+    from drcheck.redact import Redactor, redaction_key
+    from drcheck.runs import collect_inventory
+
+    prepared = _prepare(config, rules_dir, only, skip, None, None, None, None, None)
+    targets, unreachable = _targets(region, all_regions, profile, role_arn, external_id, org, org_role, accounts,
+                                    include_account, exclude_account, include_ou, exclude_ou, include_name,
+                                    exclude_name, max_workers)
+    collect_inventory(prepared.catalogue, targets, max_workers=max_workers,
+                      client_factory=make_client_factory(client_config(max_workers), max_rate),
+                      output_dir=output_dir, gzip_output=gzip_output, console=_console(quiet), unreachable=unreachable,
+                      redactor=Redactor(redaction_key()) if redact else None)
 
 
 @app.command()
@@ -138,20 +258,97 @@ def assess(
     title: Title = None,
     paper: Paper = None,
     template_dir: TemplateDir = None,
+    suppressions: SuppressionsFile = None,
+    baseline: Baseline = None,
+    fail_under: FailUnder = None,
+    fail_on: FailOn = None,
+    redact: Redact = False,
     config: ConfigPath = None,
     quiet: Quiet = False,
 ) -> None:
     """Evaluate a saved inventory without calling AWS, and write the same reports."""
     from drcheck.inventory import read_inventory
-    from drcheck.pipeline import assess as run_assess
     from drcheck.report.outputs import parse_formats
-    from drcheck.runs import report_and_summarise
+    from drcheck.runs import assess_inventory, check_gates, report_and_summarise
 
     parse_formats(formats)
     prepared = _prepare(config, rules_dir, only, skip, title, client, assessor, paper, template_dir)
+    prepared = _assess_options(prepared, suppressions, baseline, redact, fail_under, fail_on)
     data = read_inventory(inventory)
-    assessment = run_assess(prepared.catalogue, data, parameters=prepared.config.parameters)
-    report_and_summarise(assessment, output_dir, formats, prepared.options, prepared.template_dir, _console(quiet))
+    assessment = assess_inventory(prepared.catalogue, data, prepared.assess_options)
+    console = _console(quiet)
+    report_and_summarise(assessment, output_dir, formats, prepared.options, prepared.template_dir, console)
+    raise typer.Exit(check_gates(assessment, prepared.assess_options, console))
+
+
+@app.command()
+def doctor(
+    region: Regions = None,
+    all_regions: AllRegions = False,
+    profile: Profile = None,
+    role_arn: RoleArn = None,
+    external_id: ExternalId = None,
+    rules_dir: RulesDir = None,
+    only: Only = None,
+    skip: Skip = None,
+    config: ConfigPath = None,
+) -> None:
+    """Check credentials, identity, Regions and permissions before a long scan, and say what to fix."""
+    from drcheck.collect.session import client_config, make_client_factory
+    from drcheck.doctor import probe_permissions, region_checks
+
+    prepared = _prepare(config, rules_dir, only, skip, None, None, None, None, None)
+    [account], _ = _targets(region, all_regions, profile, role_arn, external_id, False, "", None, None, None, None,
+                            None, None, None, 1)
+    console = Console(highlight=False)
+    console.print(f"Credentials: OK — account {account.account_id} ({account.partition})")
+    plan = prepared.catalogue.plan()
+    checks = region_checks(account) + probe_permissions(account, plan, make_client_factory(client_config(1, 2)))
+    table = Table(title=f"drcheck doctor: {len(prepared.catalogue.rules)} rules, {len(plan.collectors)} resource types")
+    for column in ("check", "result", "detail"):
+        table.add_column(column)
+    for check in checks:
+        table.add_row(check.subject, "[green]ok[/green]" if check.ok else "[red]problem[/red]", check.detail)
+    console.print(table)
+    detail_permissions = sorted(set(plan.permissions()) - {c.subject for c in checks} - {"sts:GetCallerIdentity"})
+    console.print(f"Also needed for per-resource details (not probed): {', '.join(detail_permissions)}")
+    problems = [c for c in checks if not c.ok]
+    if problems:
+        console.print(f"[red]{len(problems)} problem(s)[/red]: fix them (see `drcheck permissions` for the policy) "
+                      "or expect UNKNOWN findings where drcheck cannot look.")
+        raise typer.Exit(1)
+    console.print("[green]Ready to scan.[/green]")
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="Earlier findings.json or report directory.")],
+    new: Annotated[Path, typer.Argument(help="Later findings.json or report directory.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """What changed between two assessments: new failures, fixed, regressed, still failing."""
+    from drcheck.diff import diff_findings, read_findings
+
+    result = diff_findings(read_findings(old), read_findings(new))
+    if as_json:
+        typer.echo(json.dumps(result, indent=1))
+        return
+    console = Console(highlight=False)
+    overall = result["overall"]
+    console.print(f"Score {overall['old']} → {overall['new']} (change {overall['change']})")
+    for title, key in (("By category", "by_category"), ("By account", "by_account")):
+        table = Table(title=title)
+        for column in ("", "old", "new", "change"):
+            table.add_column(column)
+        for name, row in result[key].items():
+            table.add_row(name, str(row["old"]), str(row["new"]), str(row["change"]))
+        console.print(table)
+    for key, label in (("new_failures", "New failures"), ("regressed", "Regressed"), ("fixed", "Fixed"),
+                       ("still_failing", "Still failing"), ("gone", "Failing resources no longer present")):
+        console.print(f"[bold]{label}[/bold]: {result['counts'][key]}")
+        for item in result[key][:50]:
+            console.print(f"  {item['rule_id']}  {item['account_id']}/{item['region']}  {item['resource_name']}",
+                          markup=False)
 
 
 @rules_app.command("list")
@@ -238,8 +435,12 @@ def permissions(
     typer.echo(json.dumps(policy, indent=2))
 
 
+EXIT_INTERNAL_ERROR = 3
+
+
 def main() -> None:
-    """Entry point: user errors print one line and exit 2; nothing prints a traceback unasked."""
+    """Entry point. Exit codes: 0 done; 1 a gate failed (--fail-under, --fail-on, rules check,
+    doctor); 2 a problem with the user's input or environment (one line says what); 3 a bug."""
     try:
         app()
     except UserError as exc:
@@ -253,4 +454,4 @@ def main() -> None:
             raise
         print(f"drcheck: internal error: {type(exc).__name__}: {exc} (set DRCHECK_DEBUG=1 for details)",
               file=sys.stderr)
-        sys.exit(1)
+        sys.exit(EXIT_INTERNAL_ERROR)

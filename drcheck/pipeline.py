@@ -15,14 +15,16 @@ from drcheck import __version__
 from drcheck.collect.plan import Plan, make_plan
 from drcheck.collect.runner import AccountTarget, collect
 from drcheck.collectors import Collector, all_collectors
+from drcheck.diff import diff_findings
 from drcheck.errors import UserError
 from drcheck.evaluate import evaluate
 from drcheck.linkers import Linker, all_linkers
-from drcheck.model import FINDINGS_SCHEMA_VERSION
+from drcheck.model import FINDINGS_SCHEMA_VERSION, SEVERITY_WEIGHTS, Status
 from drcheck.paths import builtin_rules_dir
 from drcheck.ruleset.loader import load_rules
 from drcheck.ruleset.rule import Rule
 from drcheck.score import score
+from drcheck.suppressions import Suppression, apply_suppressions
 
 
 @dataclass(frozen=True)
@@ -79,18 +81,23 @@ def run_collection(
     client_factory: Callable[[Any, str, str], Any],
     max_workers: int,
     progress: Callable[[int, int], None] | None = None,
+    unreachable: list[dict] | None = None,
 ) -> dict:
     return collect(catalogue.plan(), accounts, client_factory=client_factory, max_workers=max_workers,
-                   progress=progress)
+                   progress=progress, unreachable=unreachable)
 
 
 @dataclass(frozen=True)
 class Assessment:
     inventory: Mapping[str, Any]
     findings: list[dict]
-    scorecard: dict[str, Any]
+    scorecard: dict[str, Any]  # every finding counted, as assessed
     rules: tuple[Rule, ...]
     generated_at: str
+    # With a suppressions file: the score with accepted risks left out, and what applied or expired.
+    scorecard_with_suppressions: dict[str, Any] | None = None
+    suppressions: dict[str, Any] | None = None
+    baseline: dict[str, Any] | None = None  # diff against an earlier assessment (--baseline)
 
     def findings_document(self) -> dict[str, Any]:
         """findings.json (schema documented in docs/findings-schema.md)."""
@@ -101,15 +108,13 @@ class Assessment:
             "inventory_generated_at": self.inventory.get("generated_at"),
             "accounts": [a["account_id"] for a in self.inventory.get("accounts", [])],
             "regions": list(self.inventory.get("regions", [])),
-            "score": {
-                "overall": self.scorecard["overall"],
-                "grade": self.scorecard["grade"],
-                "coverage": self.scorecard["coverage"],
-                "counts": self.scorecard["counts"],
-                "by_category": self.scorecard["by_category"],
-                "by_service": self.scorecard["by_service"],
-                "formula": self.scorecard["formula"],
-            },
+            "unreachable_accounts": list(self.inventory.get("unreachable_accounts", [])),
+            "score": _score_summary(self.scorecard),
+            **({"score_with_suppressions": _score_summary(self.scorecard_with_suppressions),
+                "suppressions": self.suppressions} if self.suppressions is not None else {}),
+            **({"baseline": {k: v for k, v in self.baseline.items() if k in (
+                "old_generated_at", "overall", "by_category", "by_account", "counts")}}
+               if self.baseline is not None else {}),
             "rules": [
                 {"id": r.id, "title": r.title, "service": r.service, "category": r.category,
                  "severity": r.severity, "resource_type": r.resource_type}
@@ -119,17 +124,56 @@ class Assessment:
         }
 
 
+def _score_summary(card: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: card[key] for key in ("overall", "grade", "coverage", "counts", "by_category", "by_service",
+                                       "by_account", "formula")}
+
+
 def assess(
     catalogue: Catalogue,
     inventory: Mapping[str, Any],
     *,
     parameters: Mapping[str, Mapping[str, Any]] | None = None,
+    suppressions: list[Suppression] | None = None,
+    baseline: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> Assessment:
+    """Evaluate, apply suppressions (when given), score, and compare with a baseline (when given)."""
+    now = now or datetime.now(UTC)
     findings = evaluate(catalogue.rules, inventory, linkers=catalogue.linkers, parameters=parameters)
+    applied = None
+    with_suppressions = None
+    if suppressions is not None:
+        applied = apply_suppressions(findings, suppressions, now.date())
+        with_suppressions = score(f for f in findings if "suppression" not in f)
+    generated_at = now.isoformat(timespec="seconds")
+    diff = diff_findings(dict(baseline), {"generated_at": generated_at, "findings": findings}) if baseline else None
     return Assessment(
         inventory=inventory,
         findings=findings,
         scorecard=score(findings),
         rules=catalogue.rules,
-        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        generated_at=generated_at,
+        scorecard_with_suppressions=with_suppressions,
+        suppressions=applied,
+        baseline=diff,
     )
+
+
+def gate_failures(assessment: Assessment, fail_under: float | None, fail_on: str | None) -> list[str]:
+    """Why a CI gate fails (--fail-under SCORE, --fail-on SEVERITY); empty when it passes.
+
+    Both read the score with suppressions applied when a suppressions file was given: accepted
+    risks should not break a pipeline until they expire.
+    """
+    card = assessment.scorecard_with_suppressions or assessment.scorecard
+    reasons = []
+    if fail_under is not None and (card["overall"] is None or card["overall"] < fail_under):
+        reasons.append(f"score {card['overall']} is below --fail-under {fail_under:g}")
+    if fail_on is not None:
+        floor = SEVERITY_WEIGHTS[fail_on]
+        failing = [f for f in assessment.findings if f["status"] == Status.FAIL and "suppression" not in f
+                   and SEVERITY_WEIGHTS[f["severity"]] >= floor]
+        if failing:
+            reasons.append(f"{len(failing)} failing finding(s) of severity {fail_on} or worse (--fail-on {fail_on})")
+    return reasons

@@ -2,16 +2,50 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from drcheck.pipeline import Assessment, Catalogue, assess, run_collection
+from drcheck.inventory import inventory_json
+from drcheck.outputs import write_files
+from drcheck.pipeline import Assessment, Catalogue, assess, gate_failures, run_collection
+from drcheck.redact import Redactor
 from drcheck.report.outputs import parse_formats, write_outputs
 from drcheck.report.view import ReportOptions
+from drcheck.suppressions import Suppression
+
+
+@dataclass(frozen=True)
+class AssessOptions:
+    """How findings are derived from an inventory, beyond the rules themselves."""
+
+    parameters: dict = field(default_factory=dict)
+    suppressions: list[Suppression] | None = None
+    baseline: dict | None = None
+    redactor: Redactor | None = None
+    fail_under: float | None = None
+    fail_on: str | None = None
+
+
+def assess_inventory(catalogue: Catalogue, inventory: dict, options: AssessOptions) -> Assessment:
+    """Redact (if asked) before anything is derived, then evaluate, suppress, score, compare."""
+    if options.redactor is not None:
+        inventory = options.redactor.inventory(inventory)
+    return assess(catalogue, inventory, parameters=options.parameters, suppressions=options.suppressions,
+                  baseline=options.baseline)
+
+
+def check_gates(assessment: Assessment, options: AssessOptions, console: Console) -> int:
+    """Exit status for CI: 1 when --fail-under / --fail-on trip, else 0."""
+    reasons = gate_failures(assessment, options.fail_under, options.fail_on)
+    for reason in reasons:
+        console.print(f"[red]Gate failed:[/red] {reason}", highlight=False)
+    return 1 if reasons else 0
 
 
 def _progress(console: Console) -> Progress:
@@ -39,8 +73,60 @@ def report_and_summarise(assessment: Assessment, output_dir: Path, formats: str,
         f"{counts['PASS']} pass, {counts['FAIL']} fail, {counts['UNKNOWN']} unknown, "
         f"{counts['NOT_APPLICABLE']} not applicable"
     )
+    if assessment.scorecard_with_suppressions is not None:
+        suppressed = sum(1 for f in assessment.findings if "suppression" in f)
+        console.print(f"With {suppressed} suppressed finding(s) left out: score "
+                      f"{assessment.scorecard_with_suppressions['overall']}; "
+                      f"{len(assessment.suppressions['expired'])} suppression(s) expired", highlight=False)
+    if assessment.baseline is not None:
+        counts = assessment.baseline["counts"]
+        console.print(f"Since the baseline: score change {assessment.baseline['overall']['change']}, "
+                      f"{counts['fixed']} fixed, {counts['new_failures']} new, {counts['regressed']} regressed, "
+                      f"{counts['still_failing']} still failing", highlight=False)
     console.print(f"Report written to {output_dir}/ ({', '.join(p.name for p in written)})", highlight=False)
     return written
+
+
+def _collect(catalogue: Catalogue, accounts: list, *, max_workers: int,
+             client_factory: Callable[[Any, str, str], Any], console: Console,
+             unreachable: list[dict] | None) -> dict:
+    for entry in unreachable or []:
+        console.print(f"[yellow]Account {entry['account_id']} skipped: {entry['reason']}[/yellow]", highlight=False)
+    for account in accounts:
+        for skipped in account.skipped_regions:
+            console.print(f"[yellow]{account.account_id} {skipped['region']} skipped: {skipped['reason']}[/yellow]",
+                          highlight=False)
+    with _progress(console) as progress:
+        task = progress.add_task("collect", total=None)
+
+        def on_progress(done: int, scheduled: int) -> None:
+            progress.update(task, completed=done, total=scheduled)
+
+        inventory = run_collection(catalogue, accounts, client_factory=client_factory,
+                                   max_workers=max_workers, progress=on_progress, unreachable=unreachable)
+    failed = len(inventory["errors"])
+    if failed:
+        console.print(f"[yellow]{failed} API call(s) failed; the checks that needed them are UNKNOWN "
+                      f"(see the report's \"Not evaluated\" section).[/yellow]")
+    return inventory
+
+
+def collect_inventory(catalogue: Catalogue, accounts: list, *, max_workers: int,
+                      client_factory: Callable[[Any, str, str], Any], output_dir: Path, gzip_output: bool,
+                      console: Console, unreachable: list[dict] | None = None,
+                      redactor: Redactor | None = None) -> Path:
+    """`drcheck collect`: the inventory only, optionally gzipped (and redacted)."""
+    inventory = _collect(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
+                         console=console, unreachable=unreachable)
+    if redactor is not None:
+        inventory = redactor.inventory(inventory)
+    content = inventory_json(inventory)
+    name = "inventory.json.gz" if gzip_output else "inventory.json"
+    if gzip_output:
+        content = gzip.compress(content, mtime=0)
+    [path] = write_files(output_dir, {name: content})
+    console.print(f"Inventory of {len(inventory['resources'])} resources written to {path}", highlight=False)
+    return path
 
 
 def collect_and_report(
@@ -54,22 +140,13 @@ def collect_and_report(
     options: ReportOptions,
     template_dir: Path | None,
     console: Console,
-    parameters: dict | None = None,
+    assess_options: AssessOptions | None = None,
+    unreachable: list[dict] | None = None,
 ) -> Assessment:
     """The scan flow: collect (with a progress bar), assess, write reports, summarise."""
     parse_formats(formats)  # refuse a bad --format before spending minutes collecting
-    with _progress(console) as progress:
-        task = progress.add_task("collect", total=None)
-
-        def on_progress(done: int, scheduled: int) -> None:
-            progress.update(task, completed=done, total=scheduled)
-
-        inventory = run_collection(catalogue, accounts, client_factory=client_factory,
-                                   max_workers=max_workers, progress=on_progress)
-    failed = len(inventory["errors"])
-    if failed:
-        console.print(f"[yellow]{failed} API call(s) failed; the checks that needed them are UNKNOWN "
-                      f"(see the report's \"Not evaluated\" section).[/yellow]")
-    assessment = assess(catalogue, inventory, parameters=parameters)
+    inventory = _collect(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
+                         console=console, unreachable=unreachable)
+    assessment = assess_inventory(catalogue, inventory, assess_options or AssessOptions())
     report_and_summarise(assessment, output_dir, formats, options, template_dir, console)
     return assessment

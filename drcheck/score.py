@@ -42,13 +42,15 @@ def _summary(findings: list[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def score(findings: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """The score card: overall, by_category and by_service summaries."""
+    """The score card: overall, by_category, by_service and by_account summaries."""
     findings = list(findings)
     by_category: dict[str, list] = defaultdict(list)
     by_service: dict[str, list] = defaultdict(list)
+    by_account: dict[str, list] = defaultdict(list)
     for finding in findings:
         by_category[finding["category"]].append(finding)
         by_service[finding["service"]].append(finding)
+        by_account[finding.get("account_id") or ""].append(finding)
     overall = _summary(findings)
     return {
         "overall": overall["score"],
@@ -59,6 +61,7 @@ def score(findings: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         "weight_possible": overall["weight_possible"],
         "by_category": {k: _summary(v) for k, v in sorted(by_category.items())},
         "by_service": {k: _summary(v) for k, v in sorted(by_service.items())},
+        "by_account": {k: _summary(v) for k, v in sorted(by_account.items())},
         "formula": "score = 100 × Σ weight(PASS) / Σ weight(PASS+FAIL); coverage = (PASS+FAIL) / "
                    "(PASS+FAIL+UNKNOWN); weights critical 10, high 5, medium 3, low 1",
     }

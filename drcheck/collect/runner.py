@@ -37,6 +37,7 @@ class AccountTarget:
     partition: str
     regions: list[str]
     name: str | None = None
+    skipped_regions: list[dict] = field(default_factory=list)  # [{"region", "reason"}]
     clients: dict[tuple[str, str], Any] = field(default_factory=dict)
 
 
@@ -73,6 +74,7 @@ def collect(
     max_workers: int = 16,
     progress: ProgressCallback | None = None,
     now: datetime | None = None,
+    unreachable: list[dict] | None = None,
 ) -> dict:
     """Collect what `plan` asks for from every account and Region; returns the inventory dict."""
     started = now or datetime.now(UTC)
@@ -90,10 +92,12 @@ def collect(
         "tool": f"drcheck {__version__}",
         "generated_at": started.isoformat(timespec="seconds"),
         "accounts": [
-            {"account_id": a.account_id, "partition": a.partition, "name": a.name, "regions": a.regions}
+            {"account_id": a.account_id, "partition": a.partition, "name": a.name, "regions": a.regions,
+             "skipped_regions": a.skipped_regions}
             for a in accounts
         ],
         "regions": sorted({r for a in accounts for r in a.regions}),
+        "unreachable_accounts": list(unreachable or []),
         "plan": {pc.resource_type: sorted(pc.detail_keys) for pc in plan.collectors},
         "collections": sorted(run.collections.values(), key=lambda c: (c["account_id"], c["region"],
                                                                          c["resource_type"])),

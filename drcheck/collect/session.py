@@ -7,6 +7,8 @@ that cannot be assumed, a Region that does not exist), so it raises UserError wi
 from __future__ import annotations
 
 import os
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,12 +49,38 @@ def client_config(max_workers: int, max_attempts: int | None = None) -> Config:
     )
 
 
-def make_client_factory(config: Config):
-    """Clients are made on the main thread before workers start (boto3 sessions are not thread-safe)."""
+class RateLimiter:
+    """At most `rate` requests per second through one client (retries included), shared by threads.
+
+    A scan must never starve the client's own workloads of their API quota, which AWS counts per
+    account, Region and API.
+    """
+
+    def __init__(self, rate: float):
+        self.interval = 1.0 / rate
+        self._lock = threading.Lock()
+        self._next = time.monotonic()
+
+    def acquire(self, **_: Any) -> None:
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        if start > now:
+            time.sleep(start - now)
+
+
+def make_client_factory(config: Config, max_rate: float | None = None):
+    """Clients are made on the main thread before workers start (boto3 sessions are not thread-safe).
+
+    Each client refuses non-read operations and, with `max_rate`, paces its requests.
+    """
 
     def make_client(session: Any, service: str, region: str) -> Any:
         client = session.client(service, region_name=region, config=config)
         install_read_only_guard(client)
+        if max_rate:
+            client.meta.events.register("before-send", RateLimiter(max_rate).acquire)
         return client
 
     return make_client
@@ -121,8 +149,17 @@ def caller_identity(session: boto3.Session, region: str) -> dict:
 
 def assume_role(session: boto3.Session, role_arn: str, external_id: str | None, region: str) -> boto3.Session:
     """A session in the client's account whose credentials renew themselves during long scans."""
-    sts = session.client("sts", region_name=region)
-    install_read_only_guard(sts)
+    return assume_role_with(read_only_client(session, "sts", region), role_arn, external_id, region)
+
+
+def read_only_client(session: boto3.Session, service: str, region: str) -> Any:
+    client = session.client(service, region_name=region)
+    install_read_only_guard(client)
+    return client
+
+
+def assume_role_with(sts: Any, role_arn: str, external_id: str | None, region: str) -> boto3.Session:
+    """Like assume_role, from an existing STS client (clients are thread-safe; sessions are not)."""
     params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": "drcheck"}
     if external_id:
         params["ExternalId"] = external_id

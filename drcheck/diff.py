@@ -1,0 +1,89 @@
+"""Progress between two assessments: what is newly failing, fixed, regressed or still failing.
+
+Findings are matched by (account, Region, rule, resource). Inputs are findings.json files or the
+report directories that hold them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from drcheck.errors import UserError
+from drcheck.model import Status
+from drcheck.score import score
+
+
+def read_findings(path: Path) -> dict[str, Any]:
+    """A findings.json document, from the file or a report directory."""
+    if path.is_dir():
+        path = path / "findings.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UserError(f"Cannot read findings {path}: {exc.strerror or exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"Findings {path} is not valid JSON: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
+        raise UserError(f"{path} is not a drcheck findings.json (no findings list)")
+    return data
+
+
+def _key(finding: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (finding.get("account_id", ""), finding.get("region", ""), finding["rule_id"], finding.get("resource_id", ""))
+
+
+def _brief(finding: dict[str, Any]) -> dict[str, Any]:
+    return {k: finding.get(k) for k in ("rule_id", "title", "severity", "category", "account_id", "region",
+                                         "resource_id", "resource_name", "status")}
+
+
+def _scores_by(findings: Iterable[dict[str, Any]], field: str) -> dict[str, float | None]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for finding in findings:
+        groups.setdefault(finding.get(field) or "", []).append(finding)
+    return {name: score(items)["overall"] for name, items in sorted(groups.items())}
+
+
+def diff_findings(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    before = {_key(f): f for f in old["findings"]}
+    after = {_key(f): f for f in new["findings"]}
+    changes: dict[str, list[dict[str, Any]]] = {
+        "new_failures": [], "regressed": [], "fixed": [], "still_failing": [], "gone": []}
+    for key, finding in after.items():
+        previous = before.get(key)
+        if finding["status"] == Status.FAIL:
+            if previous is None:
+                changes["new_failures"].append(_brief(finding))
+            elif previous["status"] == Status.FAIL:
+                changes["still_failing"].append(_brief(finding))
+            else:
+                changes["regressed"].append({**_brief(finding), "was": previous["status"]})
+        elif previous is not None and previous["status"] == Status.FAIL:
+            changes["fixed"].append({**_brief(finding), "was": Status.FAIL.value})
+    for key, finding in before.items():
+        if key not in after and finding["status"] == Status.FAIL:
+            changes["gone"].append(_brief(finding))
+
+    def delta(old_scores: dict[str, Any], new_scores: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        names = sorted(set(old_scores) | set(new_scores))
+        result = {}
+        for name in names:
+            was, now = old_scores.get(name), new_scores.get(name)
+            change = round(now - was, 1) if was is not None and now is not None else None
+            result[name] = {"old": was, "new": now, "change": change}
+        return result
+
+    old_overall = score(old["findings"])["overall"]
+    new_overall = score(new["findings"])["overall"]
+    return {
+        "old_generated_at": old.get("generated_at"),
+        "new_generated_at": new.get("generated_at"),
+        "overall": delta({"overall": old_overall}, {"overall": new_overall})["overall"],
+        "by_category": delta(_scores_by(old["findings"], "category"), _scores_by(new["findings"], "category")),
+        "by_account": delta(_scores_by(old["findings"], "account_id"), _scores_by(new["findings"], "account_id")),
+        "counts": {name: len(items) for name, items in changes.items()},
+        **changes,
+    }
