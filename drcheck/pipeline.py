@@ -80,7 +80,7 @@ def run_collection(
     *,
     client_factory: Callable[[Any, str, str], Any],
     max_workers: int,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
     unreachable: list[dict] | None = None,
 ) -> dict:
     return collect(catalogue.plan(), accounts, client_factory=client_factory, max_workers=max_workers,

@@ -53,8 +53,8 @@ def _progress(console: Console) -> Progress:
         TextColumn("[bold]Collecting[/bold]"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("API calls"),
         TimeElapsedColumn(),
+        TextColumn("{task.description}"),
         console=console,
         transient=True,
     )
@@ -97,10 +97,10 @@ def _collect(catalogue: Catalogue, accounts: list, *, max_workers: int,
             console.print(f"[yellow]{account.account_id} {skipped['region']} skipped: {skipped['reason']}[/yellow]",
                           highlight=False)
     with _progress(console) as progress:
-        task = progress.add_task("collect", total=None)
+        task = progress.add_task("", total=None)
 
-        def on_progress(done: int, scheduled: int) -> None:
-            progress.update(task, completed=done, total=scheduled)
+        def on_progress(done: int, scheduled: int, label: str) -> None:
+            progress.update(task, completed=done, total=scheduled, description=label)
 
         inventory = run_collection(catalogue, accounts, client_factory=client_factory,
                                    max_workers=max_workers, progress=on_progress, unreachable=unreachable)

@@ -233,3 +233,35 @@ def test_diff_cli(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "drcheck", "diff", str(tmp_path / "nope.json"), str(tmp_path / "new")],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "Cannot read findings" in bad.stderr
+
+
+def test_cli_collect_org_then_assess_with_redaction_suppressions_and_gates(aws, organization, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from drcheck.cli import app
+
+    monkeypatch.setenv("DRCHECK_REDACT_KEY", "cli-test-key")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["collect", "--org", "--region", "us-east-1", "--only", "efs", "--gzip",
+                                 "--exclude-name", "client-4", "-o", "inv", "--quiet"])
+    assert result.exit_code == 0, result.output
+    inventory = tmp_path / "inv" / "inventory.json.gz"
+    data = json.loads(gzip.decompress(inventory.read_bytes()))
+    members, _ = organization
+    assert {a["account_id"] for a in data["accounts"]} == {MANAGEMENT} | {a for a, n in members.items() if n != "client-4"}
+
+    (tmp_path / "accept.yaml").write_text(f"suppressions:\n  - {{rule: efs-*, reason: scratch only, owner: ops, "
+                                          f"expires: '{date.today() + timedelta(days=30)}'}}\n")
+    gated = runner.invoke(app, ["assess", str(inventory), "--only", "efs", "--format", "json", "-o", "a",
+                                "--fail-on", "high", "--quiet"])
+    assert gated.exit_code == 1  # One Zone file systems fail a high-severity rule
+    accepted = runner.invoke(app, ["assess", str(inventory), "--only", "efs", "--format", "json", "-o", "b",
+                                   "--fail-on", "high", "--suppressions", "accept.yaml", "--redact", "--quiet"])
+    assert accepted.exit_code == 0, accepted.output
+    document = json.loads((tmp_path / "b" / "findings.json").read_text())
+    assert document["score_with_suppressions"]["overall"] is None  # every failure accepted, nothing left to score
+    assert all("suppression" in f for f in document["findings"] if f["status"] == "FAIL")
+    text = (tmp_path / "b" / "findings.json").read_text() + (tmp_path / "b" / "inventory.json").read_text()
+    for account_id, name in members.items():
+        assert account_id not in text and f"{name}-files" not in text

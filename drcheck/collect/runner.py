@@ -63,7 +63,8 @@ class CallError:
         }
 
 
-ProgressCallback = Callable[[int, int], None]  # (calls done, calls scheduled)
+# (tasks done, tasks scheduled, "account region service" of the task that just finished)
+ProgressCallback = Callable[[int, int, str], None]
 
 
 def collect(
@@ -127,7 +128,7 @@ class _Run:
         self.collections: dict[tuple[str, str, str], dict] = {}
         self.outstanding: dict[tuple[str, str, str], int] = defaultdict(int)
         self.parents_done: dict[tuple[str, str, str], list[dict]] = {}
-        self.futures: dict[cf.Future, Callable[[cf.Future], None]] = {}
+        self.futures: dict[cf.Future, tuple[Callable[[cf.Future], None], str]] = {}
         self.scheduled = 0
         self.done = 0
 
@@ -143,16 +144,17 @@ class _Run:
                     self._start_listing(pc, account, region, parents=None)
         while self.futures:
             finished, _ = cf.wait(list(self.futures), return_when=cf.FIRST_COMPLETED)
+            label = ""
             for future in finished:
-                handler = self.futures.pop(future)
+                handler, label = self.futures.pop(future)
                 self.done += 1
                 handler(future)
             if self.progress:
-                self.progress(self.done, self.scheduled)
+                self.progress(self.done, self.scheduled, label)
 
-    def _submit(self, fn: Callable, handler: Callable[[cf.Future], None], *args) -> None:
+    def _submit(self, fn: Callable, handler: Callable[[cf.Future], None], label: str, *args) -> None:
         future = self.pool.submit(fn, *args)
-        self.futures[future] = handler
+        self.futures[future] = (handler, label)
         self.scheduled += 1
 
     def _scope_key(self, pc: PlannedCollector, account: AccountTarget, region: str):
@@ -169,9 +171,10 @@ class _Run:
             "details": sorted(pc.detail_keys),
         }
         client = account.clients[(pc.collector.service, region)]
+        label = f"{account.account_id} {scope[1]} {pc.collector.service}"
         if parents is None:
             self.outstanding[scope] += 1
-            self._submit(_list_items, lambda f: self._listed(f, pc, account, region, None),
+            self._submit(_list_items, lambda f: self._listed(f, pc, account, region, None), label,
                          client, pc.collector, {})
             return
         for parent in parents:
@@ -179,7 +182,7 @@ class _Run:
             for param, parent_field in pc.collector.parent_params.items():
                 params[param] = jmespath.search(parent_field, parent["properties"])
             self.outstanding[scope] += 1
-            self._submit(_list_items, lambda f, p=parent: self._listed(f, pc, account, region, p),
+            self._submit(_list_items, lambda f, p=parent: self._listed(f, pc, account, region, p), label,
                          client, pc.collector, params)
         if not parents:
             self._scope_complete(pc, account, region)
@@ -208,6 +211,7 @@ class _Run:
             if details:
                 self.outstanding[scope] += 1
                 self._submit(_run_details, lambda f, r=resource: self._detailed(f, r, pc, account, region),
+                             f"{account.account_id} {resource['region']} {collector.service}",
                              client, collector, details, resource)
             else:
                 _finish_resource(collector, resource, account)
