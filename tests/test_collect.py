@@ -159,3 +159,21 @@ def test_plan_pulls_in_linker_inputs(catalogue):
                    "AWS::Backup::BackupPlan", "AWS::Backup::BackupSelection"):
         assert needed in types
     assert types.index("AWS::Backup::BackupPlan") < types.index("AWS::Backup::BackupSelection")
+
+
+def test_unreadable_tags_are_unknown_not_empty(aws, catalogue):
+    ddb = aws.client("dynamodb")
+    ddb.create_table(TableName="orders", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    fail_calls(aws, "dynamodb.ListTagsOfResource", "AccessDeniedException", 400)
+    inventory = collect_types(aws, catalogue, [("AWS::DynamoDB::Table", set())])
+    table = _by_type(inventory, "AWS::DynamoDB::Table")["orders"]
+    assert table["tags"] == {}
+    assert table["unavailable"]["tags"]["error_code"] == "AccessDeniedException"
+    from datetime import UTC, datetime
+
+    from drcheck.ruleset.conditions import Context, compile_condition
+
+    outcome = compile_condition({"field": "tags.env", "equals": "prod"}, {}).evaluate(
+        Context(table, {}, datetime.now(UTC)))
+    assert outcome.value is None

@@ -385,6 +385,10 @@ def _finish_resource(collector: Collector, resource: dict, account: AccountTarge
     resource["arn"] = arn
     resource["tags"] = normalise_tags(jmespath.search(collector.tags_field, properties)
                                       if collector.tags_field else None)
+    tags_source = collector.tags_field.split(".")[0] if collector.tags_field else None
+    if tags_source and tags_source in resource["unavailable"]:
+        # Tags we could not read are unknown, not absent: a rule or workload on a tag must not guess.
+        resource["unavailable"]["tags"] = resource["unavailable"][tags_source]
     name = resource["tags"].get("Name") or (
         properties.get(collector.name_field) if collector.name_field else None)
     resource["name"] = str(name) if name else resource["id"]
