@@ -266,7 +266,10 @@ def _list_items(client: Any, collector: Collector, params: dict) -> list:
         response = client.get_paginator(method).paginate(**call_params).build_full_result()
     else:
         response = getattr(client, method)(**call_params)
+    response.pop("ResponseMetadata", None)
     items = jmespath.search(collector.result_key, response)
+    if collector.singleton:
+        return [items] if isinstance(items, dict) else []
     return list(items or [])
 
 
@@ -345,7 +348,7 @@ def _new_resource(collector: Collector, item: Any, account: AccountTarget, regio
         "service": collector.service,
         "account_id": account.account_id,
         "region": region,
-        "id": str(properties.get(collector.id_field, "")),
+        "id": region if collector.singleton else str(properties.get(collector.id_field, "")),
         "arn": None,
         "name": None,
         "tags": {},

@@ -65,6 +65,9 @@ class Collector:
     parent_params: Mapping[str, str] = field(default_factory=dict)  # list param -> parent property
     # Global collectors run once per account; this tells each resource's own Region.
     region_of: Callable[[dict], str | None] | None = None
+    # Per-Region settings (backup:DescribeRegionSettings, ecr:DescribeRegistry): the list call's
+    # whole answer (result_key "@") is one resource per account and Region, whose id is the Region.
+    singleton: bool = False
 
     def detail(self, key: str) -> Detail | None:
         return next((d for d in self.details if d.key == key), None)
