@@ -381,7 +381,7 @@ def _finish_resource(collector: Collector, resource: dict, account: AccountTarge
     resource["tags"] = normalise_tags(jmespath.search(collector.tags_field, properties)
                                       if collector.tags_field else None)
     name = resource["tags"].get("Name") or (
-        properties.get(collector.name_field) if collector.name_field else None)
+        jmespath.search(collector.name_field, properties) if collector.name_field else None)
     resource["name"] = str(name) if name else resource["id"]
 
 

@@ -56,7 +56,7 @@ class Collector:
     item_name: str | None = None  # list returns bare strings: wrap each as {item_name: value}
     arn_field: str | None = None
     arn_template: str | None = None  # format string over partition, region, account_id and item fields
-    name_field: str | None = None  # used when the resource has no Name tag
+    name_field: str | None = None  # JMESPath to the name, used when the resource has no Name tag
     tags_field: str | None = None  # item field (or detail key) holding tags, as a list of Key/Value or a dict
     details: tuple[Detail, ...] = ()
     not_configured: tuple[str, ...] = ()  # list error codes meaning "none here" (e.g. feature not enabled)
