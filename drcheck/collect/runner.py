@@ -348,7 +348,7 @@ def _new_resource(collector: Collector, item: Any, account: AccountTarget, regio
         "service": collector.service,
         "account_id": account.account_id,
         "region": region,
-        "id": region if collector.singleton else str(properties.get(collector.id_field, "")),
+        "id": region if collector.singleton else str(jmespath.search(collector.id_field, properties) or ""),
         "arn": None,
         "name": None,
         "tags": {},

@@ -49,7 +49,7 @@ class Collector:
     list_operation: str
     list_permission: str
     result_key: str  # JMESPath into the (paginated, merged) list response selecting the items
-    id_field: str
+    id_field: str  # JMESPath to the id (a field name, or e.g. join() for records with no single id)
     scope: Literal["regional", "global"] = "regional"
     list_params: Mapping[str, Any] = field(default_factory=dict)
     paginate: bool = True
