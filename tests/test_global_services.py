@@ -44,6 +44,16 @@ def test_route53_rules(aws, catalogue):
     assert result["route53-record-routing-health-check"]["www.example.com. A eu"] == "FAIL"
 
 
+def test_disabled_health_check(aws, catalogue):
+    route53 = aws.client("route53")
+    config = {"Type": "HTTPS", "FullyQualifiedDomainName": "primary.example.com", "ResourcePath": "/health"}
+    enabled = route53.create_health_check(CallerReference="a", HealthCheckConfig=config)["HealthCheck"]["Id"]
+    disabled = route53.create_health_check(CallerReference="b", HealthCheckConfig={**config, "Disabled": True})[
+        "HealthCheck"]["Id"]
+    result = run(aws, catalogue, ["route53-health-check-enabled"])
+    assert result["route53-health-check-enabled"] == {enabled: "PASS", disabled: "FAIL"}
+
+
 def test_route53_deleted_health_check_and_denied_listing(catalogue):
     zone = {"Id": "/hostedzone/Z1", "Name": "example.com.", "CallerReference": "1"}
     records = {"ResourceRecordSets": [{"Name": "app.example.com.", "Type": "A", "SetIdentifier": "p", "TTL": 60,

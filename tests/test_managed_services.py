@@ -39,8 +39,13 @@ def test_secrets_replication(aws, catalogue):
     secrets = aws.client("secretsmanager")
     secrets.create_secret(Name="replicated", SecretString="x", AddReplicaRegions=[{"Region": "us-west-2"}])
     secrets.create_secret(Name="local", SecretString="x")
-    result = run(aws, catalogue, ["secretsmanager-secret-replicated"])
-    assert result["secretsmanager-secret-replicated"] == {"replicated": "PASS", "local": "FAIL"}
+    secrets.create_secret(Name="doomed", SecretString="x")
+    secrets.delete_secret(SecretId="doomed", RecoveryWindowInDays=7)
+    result = run(aws, catalogue, ["secretsmanager-secret-replicated", "secretsmanager-secret-not-scheduled-for-deletion"])
+    assert result["secretsmanager-secret-replicated"] == {"replicated": "PASS", "local": "FAIL",
+                                                          "doomed": "NOT_APPLICABLE"}
+    assert result["secretsmanager-secret-not-scheduled-for-deletion"] == {"replicated": "PASS", "local": "PASS",
+                                                                          "doomed": "FAIL"}
 
 
 def test_ecr_replication(aws, catalogue):

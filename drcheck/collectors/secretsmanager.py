@@ -8,6 +8,8 @@ COLLECTORS = (
         service="secretsmanager",
         list_operation="ListSecrets",
         list_permission="secretsmanager:ListSecrets",
+        # Secrets scheduled for deletion are listed too (DeletedDate set): that is itself a finding.
+        list_params={"IncludePlannedDeletion": True},
         result_key="SecretList",
         id_field="Name",
         arn_field="ARN",
