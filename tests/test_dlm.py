@@ -46,6 +46,10 @@ DATA = [{"InstanceId": "i-1", "Device": "/dev/xvdf"}]
 
 def test_volume_policy_targets_any_of_its_tags():
     assert covered([policy(SNAPSHOT_VOLUMES), volume(tags={"tier": "gold"})]) == ["policy-1"]
+    copying = {**SNAPSHOT_VOLUMES, "Schedules": [{"Name": "s", "CrossRegionCopyRules": [{"Target": "us-west-2"}]}]}
+    linked = link_inventory(inventory_of([policy(copying), volume(tags={"tier": "gold"})], TYPES), DLM_LINKERS)
+    volume_record = next(r for r in linked if r["id"] == "vol-1")
+    assert volume_record["derived"]["dlm_policies"][0]["CrossRegionCopyTargets"] == ["us-west-2"]
     assert covered([policy(SNAPSHOT_VOLUMES), volume(tags={"backup": "weekly"})]) == []
 
 
@@ -102,12 +106,15 @@ def test_unreadable_policies_make_coverage_unknown():
     ({"Interval": 24, "IntervalUnit": "HOURS"}, {"Interval": 2, "IntervalUnit": "WEEKS"}, 24, 14),
 ])
 def test_schedule_facts(create, retain, interval, retention):
+    copies = [{"TargetRegion": "us-west-2"}, {"Target": "eu-west-1"}, {"Target": "us-east-1"},
+              {"Target": "arn:aws:outposts:us-east-1:123456789012:outpost/op-1"}]
     details = {**SNAPSHOT_VOLUMES, "Schedules": [{"Name": "s", "CreateRule": create, "RetainRule": retain,
-                                                   "CrossRegionCopyRules": [{"TargetRegion": "us-west-2"}]}]}
+                                                   "CrossRegionCopyRules": copies}]}
     linked = link_inventory(inventory_of([policy(details)], TYPES), DLM_LINKERS)
     (schedule,) = linked[0]["derived"]["schedules"]
     assert schedule["IntervalHours"] == interval and schedule["RetentionDays"] == retention
-    assert schedule["CopyRegions"] == ["us-west-2"]
+    # Target (or the older TargetRegion); the policy's own Region and Outpost ARNs are not Regions.
+    assert schedule["CopyRegions"] == ["eu-west-1", "us-west-2"]
 
 
 def test_default_policy_schedule_facts():

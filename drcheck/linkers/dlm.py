@@ -24,6 +24,19 @@ SCHEDULED_TYPES = ("EBS_SNAPSHOT_MANAGEMENT", "IMAGE_MANAGEMENT")
 RETAIN_UNIT_DAYS = {"DAYS": 1, "WEEKS": 7, "MONTHS": 30, "YEARS": 365}
 
 
+def _copy_region(rule: dict) -> str | None:
+    """A cross-Region copy rule's Region: Target (newer) or TargetRegion; an ARN Target is an Outpost."""
+    target = rule.get("Target") or rule.get("TargetRegion")
+    return None if not target or str(target).startswith("arn:") else str(target)
+
+
+def _copy_regions(details: dict, own_region: str) -> list[str]:
+    """Every other Region the policy's schedules (or a default policy's targets) copy to."""
+    rules = [r for s in details.get("Schedules") or [] for r in s.get("CrossRegionCopyRules") or []]
+    rules += details.get("CrossRegionCopyTargets") or []
+    return sorted({r for r in map(_copy_region, rules) if r and r != own_region})
+
+
 def _has_any_tag(wanted: list[dict] | None, tags: dict[str, str]) -> bool:
     return any(tags.get(t.get("Key")) == t.get("Value") for t in wanted or [])
 
@@ -93,7 +106,9 @@ def link_dlm_policies(index: ResourceIndex) -> None:
                     None, *SCHEDULED_TYPES):
                 continue
             if _policy_covers(body, volume, attached):
-                matching.append({"PolicyId": policy["id"], "Description": body.get("Description")})
+                matching.append({"PolicyId": policy["id"], "Description": body.get("Description"),
+                                 "CrossRegionCopyTargets": _copy_regions(body.get("PolicyDetails") or {},
+                                                                         policy["region"])})
         if matching or not problems:
             index.set_derived(volume, "dlm_policies", matching)
         else:
@@ -126,8 +141,7 @@ def _schedule_facts(schedule: dict, region: str) -> dict:
         entry["RetentionDays"] = retain["Interval"] * RETAIN_UNIT_DAYS[retain["IntervalUnit"]]
     else:
         unavailable["RetentionDays"] = {"reason": f"cannot read the retain rule {retain}"}
-    entry["CopyRegions"] = sorted({r.get("TargetRegion") for r in schedule.get("CrossRegionCopyRules") or []
-                                   if r.get("TargetRegion") and r.get("TargetRegion") != region})
+    entry["CopyRegions"] = _copy_regions({"Schedules": [schedule]}, region)
     if unavailable:
         entry["_unavailable"] = unavailable
     return entry
@@ -147,8 +161,7 @@ def link_policy_schedules(index: ResourceIndex) -> None:
                 "Name": "default policy",
                 "IntervalHours": 24 * (details.get("CreateInterval") or 1),
                 "RetentionDays": details.get("RetainInterval") or 7,
-                "CopyRegions": sorted({t.get("TargetRegion") for t in details.get("CrossRegionCopyTargets") or []
-                                       if t.get("TargetRegion") and t.get("TargetRegion") != policy["region"]}),
+                "CopyRegions": _copy_regions(details, policy["region"]),
             }]
         else:
             schedules = [_schedule_facts(s, policy["region"]) for s in details.get("Schedules") or []]
