@@ -148,3 +148,13 @@ def test_incident_manager_replication_set(catalogue):
     (finding,) = findings_for(catalogue, inventory, "ssm-incidents-replication-set-multi-region")
     assert finding["status"] == "FAIL" and finding["region"] == "global"
     assert findings_for(catalogue, inventory, "ssm-incidents-replication-set-deletion-protection")[0]["status"] == "FAIL"
+
+
+def test_singleton_is_one_resource_per_region(aws, catalogue):
+    from conftest import collect_types
+
+    inventory = collect_types(aws, catalogue, [("AWS::ECR::Registry", [])], regions=("us-east-1", "us-west-2"))
+    registries = [r for r in inventory["resources"] if r["resource_type"] == "AWS::ECR::Registry"]
+    assert sorted((r["id"], r["region"]) for r in registries) == [("us-east-1", "us-east-1"),
+                                                                 ("us-west-2", "us-west-2")]
+    assert all("registryId" in r["properties"] and "ResponseMetadata" not in r["properties"] for r in registries)
