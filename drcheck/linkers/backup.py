@@ -211,7 +211,7 @@ def link_backup_coverage(index: ResourceIndex) -> None:
         if covering or not problems:
             index.set_derived(resource, "backup_plans", covering)
         else:
-            index.set_unknown(resource, "backup_plans", "; ".join(problems))
+            index.set_unknown(resource, "backup_plans", "; ".join(dict.fromkeys(problems)))
 
 
 def _add_instance_coverage(volume: dict, covering: list[dict], problems: list[str], instances: dict,
