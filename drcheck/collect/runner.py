@@ -274,7 +274,10 @@ def _list_items(client: Any, collector: Collector, params: dict) -> list:
         response = client.get_paginator(method).paginate(**call_params).build_full_result()
     else:
         response = getattr(client, method)(**call_params)
+    response.pop("ResponseMetadata", None)
     items = jmespath.search(collector.result_key, response)
+    if collector.singleton:
+        return [items] if isinstance(items, dict) else []
     return list(items or [])
 
 
@@ -353,7 +356,7 @@ def _new_resource(collector: Collector, item: Any, account: AccountTarget, regio
         "service": collector.service,
         "account_id": account.account_id,
         "region": region,
-        "id": str(properties.get(collector.id_field, "")),
+        "id": region if collector.singleton else str(jmespath.search(collector.id_field, properties) or ""),
         "arn": None,
         "name": None,
         "tags": {},
@@ -390,7 +393,7 @@ def _finish_resource(collector: Collector, resource: dict, account: AccountTarge
         # Tags we could not read are unknown, not absent: a rule or workload on a tag must not guess.
         resource["unavailable"]["tags"] = resource["unavailable"][tags_source]
     name = resource["tags"].get("Name") or (
-        properties.get(collector.name_field) if collector.name_field else None)
+        jmespath.search(collector.name_field, properties) if collector.name_field else None)
     resource["name"] = str(name) if name else resource["id"]
 
 

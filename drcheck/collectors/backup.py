@@ -1,4 +1,9 @@
-"""AWS Backup plans, their resource selections, and vaults."""
+"""AWS Backup: plans, their resource selections, vaults, protected resources and per-Region settings.
+
+The Region settings record is a per-Region singleton: DescribeRegionSettings answers once per
+account and Region, and that record also carries the Region-wide job and restore-test listings.
+ListBackupJobs only returns jobs of the last 30 days, so no rule can look further back.
+"""
 
 from drcheck.collectors.spec import Collector, Detail
 
@@ -71,6 +76,63 @@ COLLECTORS = (
                 result="Tags",
                 paginate=True,
                 always=True,
+            ),
+            Detail(
+                # No access policy at all answers ResourceNotFoundException: a real "none".
+                key="AccessPolicy",
+                operation="GetBackupVaultAccessPolicy",
+                permission="backup:GetBackupVaultAccessPolicy",
+                params={"BackupVaultName": "BackupVaultName"},
+                result="Policy",
+                not_configured=("ResourceNotFoundException",),
+            ),
+        ),
+    ),
+    Collector(
+        # Lists a resource only once it has a recovery point: freshness, never coverage.
+        resource_type="AWS::Backup::ProtectedResource",
+        service="backup",
+        list_operation="ListProtectedResources",
+        list_permission="backup:ListProtectedResources",
+        result_key="Results",
+        id_field="ResourceArn",
+        arn_field="ResourceArn",
+        name_field="ResourceName",
+    ),
+    Collector(
+        resource_type="AWS::Backup::RegionSettings",
+        service="backup",
+        list_operation="DescribeRegionSettings",
+        list_permission="backup:DescribeRegionSettings",
+        result_key="@",
+        id_field="Region",
+        singleton=True,
+        paginate=False,
+        details=tuple(
+            Detail(
+                key=f"{state.title()}BackupJobs",
+                operation="ListBackupJobs",
+                permission="backup:ListBackupJobs",
+                constant_params={"ByState": state},
+                result="BackupJobs",
+                paginate=True,
+            )
+            for state in ("FAILED", "ABORTED", "EXPIRED")
+        ) + (
+            Detail(
+                key="RestoreTestingPlans",
+                operation="ListRestoreTestingPlans",
+                permission="backup:ListRestoreTestingPlans",
+                result="RestoreTestingPlans",
+                paginate=True,
+            ),
+            Detail(
+                key="CompletedRestoreJobs",
+                operation="ListRestoreJobs",
+                permission="backup:ListRestoreJobs",
+                constant_params={"ByStatus": "COMPLETED"},
+                result="RestoreJobs",
+                paginate=True,
             ),
         ),
     ),

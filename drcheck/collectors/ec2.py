@@ -1,4 +1,4 @@
-"""EC2 instances, EBS volumes and the account's own EBS snapshots."""
+"""EC2 instances, EBS volumes, the account's own EBS snapshots, and subnets."""
 
 from drcheck.collectors.spec import Collector
 
@@ -32,6 +32,18 @@ COLLECTORS = (
         result_key="Snapshots",
         id_field="SnapshotId",
         arn_template="arn:{partition}:ec2:{region}::snapshot/{SnapshotId}",
+        tags_field="Tags",
+    ),
+    # Subnets: free IP addresses (can a group relaunch after losing a zone?) and the zone of an
+    # IP target's address.
+    Collector(
+        resource_type="AWS::EC2::Subnet",
+        service="ec2",
+        list_operation="DescribeSubnets",
+        list_permission="ec2:DescribeSubnets",
+        result_key="Subnets",
+        id_field="SubnetId",
+        arn_field="SubnetArn",
         tags_field="Tags",
     ),
 )

@@ -49,14 +49,14 @@ class Collector:
     list_operation: str
     list_permission: str
     result_key: str  # JMESPath into the (paginated, merged) list response selecting the items
-    id_field: str
+    id_field: str  # JMESPath to the id (a field name, or e.g. join() for records with no single id)
     scope: Literal["regional", "global"] = "regional"
     list_params: Mapping[str, Any] = field(default_factory=dict)
     paginate: bool = True
     item_name: str | None = None  # list returns bare strings: wrap each as {item_name: value}
     arn_field: str | None = None
     arn_template: str | None = None  # format string over partition, region, account_id and item fields
-    name_field: str | None = None  # used when the resource has no Name tag
+    name_field: str | None = None  # JMESPath to the name, used when the resource has no Name tag
     tags_field: str | None = None  # item field (or detail key) holding tags, as a list of Key/Value or a dict
     details: tuple[Detail, ...] = ()
     not_configured: tuple[str, ...] = ()  # list error codes meaning "none here" (e.g. feature not enabled)
@@ -65,6 +65,9 @@ class Collector:
     parent_params: Mapping[str, str] = field(default_factory=dict)  # list param -> parent property
     # Global collectors run once per account; this tells each resource's own Region.
     region_of: Callable[[dict], str | None] | None = None
+    # Per-Region settings (backup:DescribeRegionSettings, ecr:DescribeRegistry): the list call's
+    # whole answer (result_key "@") is one resource per account and Region, whose id is the Region.
+    singleton: bool = False
 
     def detail(self, key: str) -> Detail | None:
         return next((d for d in self.details if d.key == key), None)
