@@ -4,11 +4,11 @@ ListProtectedResources. Each case is one documented rule of resource assignment.
 from __future__ import annotations
 
 import pytest
-from stubbing import ACCOUNT, inventory_of, resource
 
 from drcheck.linkers import link_inventory
 from drcheck.linkers.backup import LINKERS as COVERAGE_LINKERS
 from drcheck.linkers.backup import selection_matches
+from tests.stubbing import ACCOUNT, inventory_of, resource
 
 VOLUME_ARN = f"arn:aws:ec2:us-east-1:{ACCOUNT}:volume/vol-1"
 TYPES = ("AWS::Backup::BackupPlan", "AWS::Backup::BackupSelection", "AWS::Backup::RegionSettings",

@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from conftest import collect_for_rules
-from stubbing import ACCOUNT, Call, findings_for, inventory_of, resource, stub_collect
-
 from drcheck.evaluate import evaluate
 from drcheck.linkers import link_inventory
 from drcheck.linkers.backup_plans import LINKERS as PLAN_LINKERS
 from drcheck.linkers.backup_region import LINKERS as REGION_LINKERS
 from drcheck.linkers.backup_vaults import LINKERS as VAULT_LINKERS
+from tests.conftest import collect_for_rules
+from tests.stubbing import ACCOUNT, Call, findings_for, inventory_of, resource, stub_collect
 
 SETTINGS = "AWS::Backup::RegionSettings"
 VOLUME_ARN = f"arn:aws:ec2:us-east-1:{ACCOUNT}:volume/vol-1"

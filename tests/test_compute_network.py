@@ -6,12 +6,11 @@ import io
 import json
 import zipfile
 
-from conftest import collect_for_rules
-from stubbing import Call, findings_for, inventory_of, resource, stub_collect
-
 from drcheck.evaluate import evaluate
 from drcheck.linkers import link_inventory
 from drcheck.linkers.ecs import LINKERS as ECS_LINKERS
+from tests.conftest import collect_for_rules
+from tests.stubbing import Call, findings_for, inventory_of, resource, stub_collect
 
 
 def run(aws, catalogue, rule_ids):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from stubbing import ACCOUNT, Call, findings_for, inventory_of, resource, stub_collect
 
 from drcheck.linkers import link_inventory
 from drcheck.linkers.dlm import LINKERS as DLM_LINKERS
+from tests.stubbing import ACCOUNT, Call, findings_for, inventory_of, resource, stub_collect
 
 TYPES = ("AWS::DLM::LifecyclePolicy", "AWS::EC2::Volume", "AWS::EC2::Instance")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from stubbing import Call, findings_for, stub_collect
-from test_compute_network import run
+from tests.stubbing import Call, findings_for, stub_collect
+from tests.test_compute_network import run
 
 FAILOVER_RULES = ["route53-record-failover-pair", "route53-record-failover-primary-health-check",
                   "route53-record-failover-ttl", "route53-record-health-check-exists",

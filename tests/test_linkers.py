@@ -5,7 +5,8 @@ import pytest
 from drcheck.linkers import all_linkers, link_inventory
 from drcheck.linkers.backup import selection_matches
 
-VOLUME = {"arn": "arn:aws:ec2:us-east-1:111122223333:volume/vol-1", "tags": {"backup": "daily", "env": "prod"}}
+VOLUME = {"resource_type": "AWS::EC2::Volume", "arn": "arn:aws:ec2:us-east-1:111122223333:volume/vol-1",
+          "tags": {"backup": "daily", "env": "prod"}}
 
 
 @pytest.mark.parametrize("selection,expected", [
@@ -56,9 +57,11 @@ def test_backup_plan_covers_only_its_own_region():
     east = _resource("AWS::EC2::Volume", "vol-east", arn="arn:aws:ec2:us-east-1:111122223333:volume/vol-east")
     west = _resource("AWS::EC2::Volume", "vol-west", region="us-west-2",
                      arn="arn:aws:ec2:us-west-2:111122223333:volume/vol-west")
-    collections = [_ok(t, r) for t in ("AWS::Backup::BackupPlan", "AWS::Backup::BackupSelection")
-                   for r in ("us-east-1", "us-west-2")]
-    linked = _link([selection, plan, east, west], collections)
+    settings = [_resource("AWS::Backup::RegionSettings", region, region=region,
+                          properties={"ResourceTypeOptInPreference": {"EBS": True}}) for region in ("us-east-1", "us-west-2")]
+    collections = [_ok(t, r) for t in ("AWS::Backup::BackupPlan", "AWS::Backup::BackupSelection",
+                                       "AWS::Backup::RegionSettings") for r in ("us-east-1", "us-west-2")]
+    linked = _link([selection, plan, east, west, *settings], collections)
     assert [p["BackupPlanId"] for p in linked["vol-east"]["derived"]["backup_plans"]] == ["p1"]
     assert linked["vol-west"]["derived"]["backup_plans"] == []
 

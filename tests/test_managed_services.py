@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 
-from stubbing import ACCOUNT, Call, findings_for, inventory_of, resource, stub_collect
-from test_compute_network import run
-
 from drcheck.linkers import link_inventory
 from drcheck.linkers.drs import duration_minutes
 from drcheck.linkers.ecr import LINKERS as ECR_LINKERS
+from tests.stubbing import ACCOUNT, Call, findings_for, inventory_of, resource, stub_collect
+from tests.test_compute_network import run
 
 
 def test_kms_rules(aws, catalogue):
@@ -151,7 +150,7 @@ def test_incident_manager_replication_set(catalogue):
 
 
 def test_singleton_is_one_resource_per_region(aws, catalogue):
-    from conftest import collect_types
+    from tests.conftest import collect_types
 
     inventory = collect_types(aws, catalogue, [("AWS::ECR::Registry", [])], regions=("us-east-1", "us-west-2"))
     registries = [r for r in inventory["resources"] if r["resource_type"] == "AWS::ECR::Registry"]

@@ -3,11 +3,10 @@ route linker's traps (main route table, regional NAT gateways, blackholes)."""
 
 from __future__ import annotations
 
-from stubbing import Call, findings_for, inventory_of, resource, stub_collect
-from test_compute_network import run, vpc_with_subnets
-
 from drcheck.linkers import link_inventory
 from drcheck.linkers.vpc import LINKERS as VPC_LINKERS
+from tests.stubbing import Call, findings_for, inventory_of, resource, stub_collect
+from tests.test_compute_network import run, vpc_with_subnets
 
 
 def test_nat_gateway_zones(aws, catalogue):
