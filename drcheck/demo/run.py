@@ -50,7 +50,7 @@ def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console) -
 
     parse_formats(formats)
     started = time.monotonic()
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(objectives=True)
     with emulated_aws():
         session = demo_session()
         MissingApiEmulator().install(session)

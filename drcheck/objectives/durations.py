@@ -66,7 +66,7 @@ class Span:
 
     def text(self) -> str:
         if self.high is None:
-            return "open-ended" if self.low == 0 else f"≥ {format_duration(self.low)}"
+            return "no documented bound" if self.low == 0 else f"≥ {format_duration(self.low)}"
         if self.low == self.high:
             return format_duration(self.low)
         if self.low == 0:
