@@ -84,7 +84,10 @@ CASES = [
     ("AWS::ElastiCache::ReplicationGroup", {"MultiAZ": "enabled", "AutomaticFailover": "enabled",
                                             "SnapshotRetentionLimit": 0}, {}, "az", "elasticache-multi-az"),
     ("AWS::RDS::DBCluster", {"Engine": "aurora-postgresql"},
-     {"member_availability_zones": ["us-east-1a", "us-east-1b"]}, "az", "aurora-replica-other-zone"),
+     {"member_availability_zones": ["us-east-1a", "us-east-1b"], "global_writer": None}, "az",
+     "aurora-replica-other-zone"),
+    ("AWS::RDS::DBCluster", {"Engine": "aurora-postgresql"},
+     {"member_availability_zones": ["us-west-2a"], "global_writer": False}, "az", "aurora-global-secondary-zone"),
     ("AWS::RDS::DBCluster", {"Engine": "aurora-postgresql"},
      {"global_writer": True, "global_members": [{"CrossRegion": True}]}, "region", "aurora-global-database"),
 ]
