@@ -113,12 +113,27 @@ def test_objectives_assumptions_need_no_inventory(monkeypatch, capsys):
     (["whatif", "--region", "us-east-1", "--service", "teleport", "-i", "{inv}"], "unknown service"),
     (["whatif", "--az", "moon-1", "-i", "{inv}"], "not an Availability Zone"),
     (["whatif", "--az", "us-east-1a", "--region", "us-east-1", "-i", "{inv}"], "--az names its own Region"),
-    (["whatif", "--region", "us-east-1"], "--inventory FILE is required"),
+    (["whatif", "--region", "us-east-1"], "give --inventory FILE"),
+    (["whatif", "--region", "us-east-1", "-i", "{inv}", "--scan-region", "us-east-1"], "not both"),
     (["whatif", "--region", "us-east-1", "-i", "/nonexistent/inventory.json"], "Cannot read inventory"),
-    (["objectives"], "--inventory FILE is required"),
+    (["objectives"], "give --inventory FILE"),
 ])
 def test_bad_flags_are_one_line_and_exit_2(monkeypatch, capsys, inventory_file, args, message):
     code, out, err = run(monkeypatch, capsys, *[a.replace("{inv}", str(inventory_file)) for a in args])
     assert code == 2
     assert message in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_whatif_on_a_live_scan(aws, monkeypatch, capsys, tmp_path):
+    """Without --inventory, the same command scans (here: moto) with the scan command's plumbing."""
+    aws.client("dynamodb").create_table(
+        TableName="carts", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+        Tags=[{"Key": "workload", "Value": "shop"}])
+    saved = tmp_path / "inventory.json"
+    code, out, err = run(monkeypatch, capsys, "whatif", "--service", "dynamodb", "--region", "us-east-1",
+                         "--scan-region", "us-east-1", "--save-inventory", str(saved), "--json")
+    assert code == 0, err
+    assert {w["name"]: w["status"] for w in json.loads(out)["workloads"]} == {"shop": "down"}
+    assert json.loads(saved.read_text())["regions"] == ["us-east-1"]

@@ -1,5 +1,8 @@
-"""`drcheck objectives` and `drcheck whatif`: recovery objectives and outage what-ifs on an inventory.
+"""`drcheck objectives` and `drcheck whatif`: recovery objectives and outage what-ifs.
 
+They read a saved inventory (--inventory), or scan live with the scan command's account options
+(--profile, --role-arn, --external-id; Regions as --scan-region or --all-regions, because
+`whatif --region` names the Region that goes down), collecting only what the model reads.
 Registered in drcheck/cli.py. Every option is optional at the Typer level and checked here, so a
 bad combination is one clear line and exit 2 (UserError), not a usage screen.
 """
@@ -7,6 +10,7 @@ bad combination is one clear line and exit 2 (UserError), not a usage screen.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,9 +21,30 @@ from drcheck.errors import UserError
 InventoryOpt = Annotated[Path | None, typer.Option("--inventory", "-i", help="inventory.json from a scan.")]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings file (default: ./drcheck.yaml if present).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+ScanRegions = Annotated[list[str] | None, typer.Option("--scan-region", help="Scan live: a Region to scan (repeatable).")]
+AllRegions = Annotated[bool, typer.Option("--all-regions", help="Scan live: every Region enabled for the account.")]
+Profile = Annotated[str | None, typer.Option("--profile", help="AWS profile to use (live scan).")]
+RoleArn = Annotated[str | None, typer.Option("--role-arn", help="Assume this role first (live scan).")]
+ExternalId = Annotated[str | None, typer.Option("--external-id", help="External ID for --role-arn.")]
+SaveInventory = Annotated[Path | None, typer.Option("--save-inventory", help="Live scan: also write the inventory here.")]
 
 
-def _load(inventory: Path | None, config: Path | None, *, need_inventory: bool = True):
+@dataclass(frozen=True)
+class LiveScan:
+    regions: list[str]
+    all_regions: bool = False
+    profile: str | None = None
+    role_arn: str | None = None
+    external_id: str | None = None
+    save_to: Path | None = None
+
+    @property
+    def wanted(self) -> bool:
+        return bool(self.regions or self.all_regions)
+
+
+def _load(inventory: Path | None, config: Path | None, *, live: LiveScan | None = None,
+          need_inventory: bool = True):
     from drcheck.collectors import all_collectors
     from drcheck.config import load_config
     from drcheck.inventory import read_inventory
@@ -29,13 +54,38 @@ def _load(inventory: Path | None, config: Path | None, *, need_inventory: bool =
     from drcheck.objectives.settings import settings_from_config
 
     settings = settings_from_config(load_config(config))
-    linkers = all_linkers()
-    model = load_model(all_collectors(), linkers)
+    collectors, linkers = all_collectors(), all_linkers()
+    model = load_model(collectors, linkers)
     if not need_inventory:
         return model, None
-    if inventory is None:
-        raise UserError("--inventory FILE is required (an inventory.json written by drcheck scan or demo)")
-    return model, prepare(read_inventory(inventory), model, settings, linkers)
+    live = live or LiveScan([])
+    if inventory is not None and live.wanted:
+        raise UserError("use either --inventory or a live scan (--scan-region / --all-regions), not both")
+    if inventory is None and not live.wanted:
+        raise UserError("give --inventory FILE (from drcheck scan or demo), or scan live with --scan-region REGION "
+                        "or --all-regions")
+    data = read_inventory(inventory) if inventory is not None else _scan(live, model, collectors, linkers)
+    return model, prepare(data, model, settings, linkers)
+
+
+def _scan(live: LiveScan, model: Any, collectors: Any, linkers: Any) -> dict:
+    """Collect only what the objectives model reads, with the scan command's session plumbing."""
+    from drcheck.collect.plan import make_plan
+    from drcheck.collect.runner import collect
+    from drcheck.collect.session import base_session, client_config, make_client_factory, open_account
+    from drcheck.inventory import inventory_json
+    from drcheck.outputs import write_files
+
+    if live.all_regions and live.regions:
+        raise UserError("use either --scan-region or --all-regions, not both")
+    account = open_account(base_session(live.profile), regions=list(live.regions), all_regions=live.all_regions,
+                           role_arn=live.role_arn, external_id=live.external_id)
+    workers = 16
+    inventory = collect(make_plan(model.needs(), collectors, linkers), [account],
+                        client_factory=make_client_factory(client_config(workers)), max_workers=workers)
+    if live.save_to is not None:
+        write_files(live.save_to.parent, {live.save_to.name: inventory_json(inventory)})
+    return inventory
 
 
 def _console():
@@ -57,6 +107,12 @@ def whatif_command(
     inventory: InventoryOpt = None,
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
+    scan_region: ScanRegions = None,
+    all_regions: AllRegions = False,
+    profile: Profile = None,
+    role_arn: RoleArn = None,
+    external_id: ExternalId = None,
+    save_inventory: SaveInventory = None,
 ) -> None:
     """What if a Region, an Availability Zone or a service in a Region goes down? Per workload."""
     from drcheck.objectives.scenarios import make_scenario, run_scenario
@@ -65,7 +121,8 @@ def whatif_command(
         raise UserError("say what goes down: --region REGION, --az ZONE, or --service SERVICE --region REGION")
     if service and not region:
         raise UserError("--service needs --region: the Region where the service goes down")
-    _, prepared = _load(inventory, config)
+    live = LiveScan(list(scan_region or []), all_regions, profile, role_arn, external_id, save_inventory)
+    _, prepared = _load(inventory, config, live=live)
     result = run_scenario(prepared, make_scenario(prepared, region, az, service))
     if as_json:
         typer.echo(json.dumps(result, indent=1, default=str))
@@ -99,6 +156,12 @@ def objectives_command(
     assumptions: Annotated[bool, typer.Option("--assumptions", help="Print the assumption table and its sources.")] = False,
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
+    scan_region: ScanRegions = None,
+    all_regions: AllRegions = False,
+    profile: Profile = None,
+    role_arn: RoleArn = None,
+    external_id: ExternalId = None,
+    save_inventory: SaveInventory = None,
 ) -> None:
     """Per-workload recovery objectives: tier, estimated RPO/RTO per disruption, met?, DR strategy."""
     if assumptions:
@@ -113,7 +176,8 @@ def objectives_command(
         return
     from drcheck.objectives.document import objectives_document
 
-    _, prepared = _load(inventory, config)
+    live = LiveScan(list(scan_region or []), all_regions, profile, role_arn, external_id, save_inventory)
+    _, prepared = _load(inventory, config, live=live)
     document = objectives_document(prepared)
     if as_json:
         typer.echo(json.dumps(document, indent=1, default=str))
