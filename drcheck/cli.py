@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from drcheck.errors import UserError
+from drcheck.objectives.cli import objectives_command, whatif_command
 
 app = typer.Typer(
     help="drcheck: would your AWS account survive a disaster? Read-only DR readiness checks and reports.",
@@ -86,6 +87,7 @@ def _prepare(config_path: Path | None, rules_dir: list[Path] | None, only: list[
              template_dir: Path | None) -> _Prepared:
     """Config file, then CLI flags on top: the catalogue and report options a run uses."""
     from drcheck.config import check_parameters, load_config
+    from drcheck.objectives.settings import settings_from_config
     from drcheck.pipeline import load_catalogue
     from drcheck.report.view import ReportOptions
 
@@ -99,7 +101,8 @@ def _prepare(config_path: Path | None, rules_dir: list[Path] | None, only: list[
                             paper=paper)
     dirs = [config.resolve(d) for d in config.rules.get("dirs", [])] + list(rules_dir or [])
     catalogue = load_catalogue(dirs, only=list(only or config.rules.get("only", [])),
-                               skip=list(skip or config.rules.get("skip", [])))
+                               skip=list(skip or config.rules.get("skip", [])),
+                               objectives=True, objectives_settings=settings_from_config(config))
     check_parameters(config.parameters, catalogue.rules, config.source)
     if template_dir is None and report.get("template_dir"):
         template_dir = config.resolve(report["template_dir"])
@@ -426,7 +429,7 @@ def permissions(
     """Print the least-privilege IAM policy the selected rules need (derived from the collectors)."""
     from drcheck.pipeline import load_catalogue
 
-    catalogue = load_catalogue(rules_dir or [], only=only or [], skip=skip or [])
+    catalogue = load_catalogue(rules_dir or [], only=only or [], skip=skip or [], objectives=True)
     policy = {
         "Version": "2012-10-17",
         "Statement": [{"Sid": "DrcheckReadOnly", "Effect": "Allow", "Action": catalogue.plan().permissions(),
@@ -434,6 +437,9 @@ def permissions(
     }
     typer.echo(json.dumps(policy, indent=2))
 
+
+app.command("objectives")(objectives_command)
+app.command("whatif")(whatif_command)
 
 EXIT_INTERNAL_ERROR = 3
 

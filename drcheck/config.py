@@ -7,8 +7,14 @@ to one stage and is validated here, so a typo fails with one line before any wor
       parameters:
         rds-instance-backup-enabled: {min_retention_days: 14}
     report: {client: ACME, assessor: Jane Doe, title: ..., paper: letter, logo: logo.png}
-    workloads: {...}   # recovery objectives (see docs/objectives.md)
-    tiers: {...}
+    workloads:                         # recovery objectives (see docs/objectives.md)
+      tag_keys: [workload, app]        # tag keys naming a resource's workload (any case)
+      cloudformation_stacks: true      # else group by aws:cloudformation:stack-name
+      default_tier: standard
+      define:
+        payments: {tier: critical, resources: ["arn:aws:rds:*:*:db:pay-*"], tags: {team: payments}}
+    tiers:
+      critical: {rpo: 15m, rto: 1h}
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import jsonschema
 import yaml
 
 from drcheck.errors import UserError
+from drcheck.objectives.durations import DurationError, parse_duration
 
 DEFAULT_CONFIG = Path("drcheck.yaml")
 
@@ -51,9 +58,45 @@ CONFIG_SCHEMA: dict = {
                 "template_dir": {"type": "string"},
             },
         },
-        "workloads": {"type": "object"},
-        "tiers": {"type": "object"},
+        "workloads": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "tag_keys": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
+                "cloudformation_stacks": {"type": "boolean"},
+                "default_tier": {"type": "string", "minLength": 1},
+                "define": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "tier": {"type": "string", "minLength": 1},
+                            "resources": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                            "tags": {"type": "object", "additionalProperties": {"type": "string"}},
+                        },
+                    },
+                },
+            },
+        },
+        "tiers": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["rpo", "rto"],
+                "properties": {"rpo": {"type": "string"}, "rto": {"type": "string"},
+                               "description": {"type": "string"}},
+            },
+        },
     },
+}
+
+# Recovery tiers drcheck ships; drcheck.yaml `tiers:` adds to or overrides them.
+DEFAULT_TIERS: dict[str, dict[str, str]] = {
+    "critical": {"rpo": "15m", "rto": "1h", "description": "revenue or safety stops without it"},
+    "important": {"rpo": "1h", "rto": "4h", "description": "hurts within hours"},
+    "standard": {"rpo": "24h", "rto": "24h", "description": "can wait a day"},
 }
 
 
@@ -95,6 +138,7 @@ def load_config(path: Path | None) -> Config:
     if error is not None:
         where = ".".join(str(p) for p in error.absolute_path) or "top level"
         raise UserError(f"{path}: {where}: {error.message}")
+    _check_objectives(data, path)
     return Config(source=path, rules=data.get("rules") or {}, report=data.get("report") or {},
                   workloads=data.get("workloads") or {}, tiers=data.get("tiers") or {})
 
@@ -117,3 +161,21 @@ def check_parameters(parameters: dict[str, dict[str, Any]], rules: Iterable[Any]
             ):
                 raise UserError(f"{where}rules.parameters.{rule_id}.{name}: expected a value like {default!r}, "
                                 f"got {value!r}")
+
+
+def _check_objectives(data: dict[str, Any], path: Path) -> None:
+    """Durations parse and every tier a workload names exists (shipped or defined here)."""
+    tiers = data.get("tiers") or {}
+    for name, tier in tiers.items():
+        for key in ("rpo", "rto"):
+            try:
+                parse_duration(tier[key])
+            except DurationError as exc:
+                raise UserError(f"{path}: tiers.{name}.{key}: {exc}") from None
+    known = sorted(set(DEFAULT_TIERS) | set(tiers))
+    workloads = data.get("workloads") or {}
+    named = [("workloads.default_tier", workloads.get("default_tier"))]
+    named += [(f"workloads.define.{n}.tier", d.get("tier")) for n, d in (workloads.get("define") or {}).items()]
+    for where, tier in named:
+        if tier is not None and tier not in known:
+            raise UserError(f"{path}: {where}: unknown tier {tier!r} (known: {', '.join(known)})")

@@ -32,9 +32,14 @@ class Catalogue:
     collectors: Mapping[str, Collector]
     linkers: tuple[Linker, ...]
     rules: tuple[Rule, ...]
+    objectives: Any = None  # drcheck.objectives.stage.Objectives, when the run estimates recovery objectives
 
     def plan(self) -> Plan:
-        return make_plan(((r.resource_type, r.field_roots()) for r in self.rules), self.collectors, self.linkers)
+        """The calls the selected rules need, plus what the objectives model reads (when enabled)."""
+        needs = [(r.resource_type, r.field_roots()) for r in self.rules]
+        if self.objectives is not None:
+            needs += self.objectives.needs()
+        return make_plan(needs, self.collectors, self.linkers)
 
 
 def load_catalogue(
@@ -43,13 +48,21 @@ def load_catalogue(
     only: Iterable[str] = (),
     skip: Iterable[str] = (),
     include_builtin: bool = True,
+    objectives: bool = False,
+    objectives_settings: Any = None,
 ) -> Catalogue:
-    """Collectors, linkers and the selected rules (by id, service or category)."""
+    """Collectors, linkers, the selected rules (by id, service or category) and, when asked, the
+    recovery-objectives model with its workload and tier settings."""
     collectors = all_collectors()
     linkers = all_linkers()
     directories = ([builtin_rules_dir()] if include_builtin else []) + list(extra_rule_dirs)
     rules = load_rules(directories, collectors=collectors, linkers=linkers)
-    return Catalogue(collectors, linkers, tuple(select_rules(rules, only, skip)))
+    model = None
+    if objectives:
+        from drcheck.objectives.stage import load_objectives
+
+        model = load_objectives(collectors, linkers, objectives_settings)
+    return Catalogue(collectors, linkers, tuple(select_rules(rules, only, skip)), model)
 
 
 def select_rules(rules: Iterable[Rule], only: Iterable[str], skip: Iterable[str]) -> list[Rule]:
@@ -98,6 +111,7 @@ class Assessment:
     scorecard_with_suppressions: dict[str, Any] | None = None
     suppressions: dict[str, Any] | None = None
     baseline: dict[str, Any] | None = None  # diff against an earlier assessment (--baseline)
+    objectives: dict[str, Any] | None = None  # drcheck.objectives.document; None when not estimated
 
     def findings_document(self) -> dict[str, Any]:
         """findings.json (schema documented in docs/findings-schema.md)."""
@@ -148,6 +162,7 @@ def assess(
         with_suppressions = score(f for f in findings if "suppression" not in f)
     generated_at = now.isoformat(timespec="seconds")
     diff = diff_findings(dict(baseline), {"generated_at": generated_at, "findings": findings}) if baseline else None
+    objectives = catalogue.objectives.document(inventory, catalogue.linkers) if catalogue.objectives else None
     return Assessment(
         inventory=inventory,
         findings=findings,
@@ -157,6 +172,7 @@ def assess(
         scorecard_with_suppressions=with_suppressions,
         suppressions=applied,
         baseline=diff,
+        objectives=objectives,
     )
 
 

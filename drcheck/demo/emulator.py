@@ -1,10 +1,12 @@
 """Small emulations of the AWS APIs moto lacks, so the demo account can show them.
 
-moto emulates most of what drcheck reads, but not AWS Backup selections or Data Lifecycle
-Manager. The demo answers those operations itself through botocore's public event hooks on the
-demo's own boto3 Session: `before-parameter-build` notes the call's parameters, and `before-call`
-returns a parsed response instead of sending a request, exactly where botocore's Stubber and moto
-hook in. Nothing outside the demo's session is touched, and the scan runs its normal code.
+moto emulates most of what drcheck reads, but not AWS Backup selections, Data Lifecycle Manager,
+or the replicas of DynamoDB (2019.11.21) global tables. The demo answers those itself through
+botocore's public event hooks on the demo's own boto3 Session: `before-parameter-build` notes the
+call's parameters, and `before-call` returns a parsed response instead of sending a request,
+exactly where botocore's Stubber and moto hook in; `after-call` adds the global-table replicas
+moto leaves out of DescribeTable. Nothing outside the demo's session is touched, and the scan
+runs its normal code.
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ class MissingApiEmulator:
     def __init__(self) -> None:
         self.selections: dict[str, list[dict]] = defaultdict(list)  # plan id -> selections
         self.policies: dict[str, dict[str, dict]] = defaultdict(dict)  # region -> policy id -> policy
+        self.global_tables: dict[str, list[str]] = {}  # table name -> Regions holding a replica
+
+    def add_global_table(self, table_name: str, regions: list[str]) -> None:
+        """Declare a global table: DescribeTable in each Region then lists the other Regions' replicas.
+
+        moto accepts UpdateTable(ReplicaUpdates=...) but keeps no replicas, so the demo creates the
+        table in each Region itself and declares the group here.
+        """
+        self.global_tables[table_name] = list(regions)
 
     def install(self, session: Any) -> None:
         events = session.events
@@ -39,6 +50,18 @@ class MissingApiEmulator:
         for name, answer in handlers.items():
             events.register(f"before-parameter-build.{name}", _remember_params)
             events.register(f"before-call.{name}", _responder(answer))
+        events.register("after-call.dynamodb.DescribeTable", self._add_replicas)
+
+    # -- DynamoDB global-table replicas -----------------------------------------------------------
+
+    def _add_replicas(self, parsed: dict, context: dict, **_: Any) -> None:
+        table = (parsed or {}).get("Table")
+        regions = self.global_tables.get((table or {}).get("TableName", ""))
+        if not regions:
+            return
+        here = context.get("client_region") or "us-east-1"
+        table["GlobalTableVersion"] = "2019.11.21"
+        table["Replicas"] = [{"RegionName": r, "ReplicaStatus": "ACTIVE"} for r in regions if r != here]
 
     # -- AWS Backup selections -------------------------------------------------------------------
 

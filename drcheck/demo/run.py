@@ -50,12 +50,13 @@ def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console) -
 
     parse_formats(formats)
     started = time.monotonic()
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(objectives=True)
     with emulated_aws():
         session = demo_session()
-        MissingApiEmulator().install(session)
+        emulator = MissingApiEmulator()
+        emulator.install(session)
         console.print("Emulating Brightpaw's AWS account (us-east-1, us-west-2) …")
-        company = seed_company(session)
+        company = seed_company(session, emulator)
         account = open_account(session, regions=company["regions"], all_regions=False)
         collect_and_report(
             catalogue, [account], max_workers=8, client_factory=make_client_factory(client_config(8, max_attempts=2)),

@@ -4,6 +4,10 @@ Deliberately mixed DR practice, so the demo report has something to say on every
 the storefront is spread over zones and its assets replicate to the DR Region; the orders
 database is Single-AZ; one bucket replicates only within its Region; one file system is One Zone;
 one backup plan copies to another Region and one does not. Resources carry a `workload` tag.
+
+The loyalty programme is the one workload built to survive losing us-east-1: a DynamoDB global
+table, an Aurora global database, a bucket replicated with S3 RTC, and a scaled-down copy of its
+web tier running in us-west-2 (warm standby). Everything else stops with us-east-1.
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ def _tags(workload: str, name: str | None = None, **extra: str) -> list[dict[str
     return [{"Key": k, "Value": v} for k, v in tags.items()]
 
 
-def seed_company(session: Any) -> dict[str, Any]:
-    """Create the demo company's resources; returns a few identifiers the demo prints."""
+def seed_company(session: Any, emulator: Any = None) -> dict[str, Any]:
+    """Create the demo company's resources; returns a few identifiers the demo prints.
+
+    `emulator` (drcheck.demo.emulator.MissingApiEmulator) learns the global tables moto cannot keep.
+    """
     network = _seed_network(session, PRIMARY)
     _seed_compute(session, PRIMARY, network)
     _seed_databases(session, PRIMARY, DR, network)
@@ -34,15 +41,16 @@ def seed_company(session: Any) -> dict[str, Any]:
     _seed_caches(session, PRIMARY)
     _seed_backup(session, PRIMARY, DR, volumes)
     _seed_dlm(session, PRIMARY)
+    _seed_loyalty(session, emulator, network, _seed_network(session, DR, cidr="10.30"))
     return {"regions": [PRIMARY, DR]}
 
 
-def _seed_network(session: Any, region: str) -> dict[str, Any]:
+def _seed_network(session: Any, region: str, cidr: str = "10.20") -> dict[str, Any]:
     ec2 = session.client("ec2", region_name=region)
-    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    vpc = ec2.create_vpc(CidrBlock=f"{cidr}.0.0/16")["Vpc"]["VpcId"]
     subnets = {}
     for index, zone in enumerate(("a", "b", "c")):
-        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{index}.0/24", AvailabilityZone=f"{region}{zone}")
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"{cidr}.{index}.0/24", AvailabilityZone=f"{region}{zone}")
         subnets[zone] = subnet["Subnet"]["SubnetId"]
     group = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
     return {"vpc": vpc, "subnets": subnets, "security_group": group}
@@ -216,3 +224,59 @@ def _seed_dlm(session: Any, region: str) -> None:
                            "RetainRule": {"Count": 7}}],
         },
     )
+
+
+def _seed_loyalty(session: Any, emulator: Any, network: dict[str, Any], dr_network: dict[str, Any]) -> None:
+    """The workload that survives a Region loss: live copies of every store and compute in us-west-2."""
+    tags = _tags("loyalty", **{"dr-tier": "critical"})
+    key = {"KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+           "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+           "BillingMode": "PAY_PER_REQUEST"}
+    for region in (PRIMARY, DR):
+        dynamodb = session.client("dynamodb", region_name=region)
+        dynamodb.create_table(TableName="loyalty-points", DeletionProtectionEnabled=True, Tags=tags, **key)
+        dynamodb.update_continuous_backups(TableName="loyalty-points",
+                                           PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+    if emulator is not None:
+        emulator.add_global_table("loyalty-points", [PRIMARY, DR])
+    rds = session.client("rds", region_name=PRIMARY)
+    rds_dr = session.client("rds", region_name=DR)
+    rds.create_global_cluster(GlobalClusterIdentifier="loyalty-global", Engine="aurora-postgresql")
+    for client, region, cluster, zones in ((rds, PRIMARY, "loyalty-db", ("a", "b")), (rds_dr, DR, "loyalty-db-dr", ("a",))):
+        extra = {"MasterUsername": "brightpaw", "MasterUserPassword": "demo-password-1"} if region == PRIMARY else {}
+        client.create_db_cluster(DBClusterIdentifier=cluster, Engine="aurora-postgresql", DeletionProtection=True,
+                                 BackupRetentionPeriod=7, GlobalClusterIdentifier="loyalty-global", Tags=tags, **extra)
+        for index, zone in enumerate(zones):
+            client.create_db_instance(DBInstanceIdentifier=f"{cluster}-{index + 1}", DBClusterIdentifier=cluster,
+                                      Engine="aurora-postgresql", DBInstanceClass="db.r6g.large",
+                                      AvailabilityZone=f"{region}{zone}", Tags=tags)
+    s3 = session.client("s3", region_name=PRIMARY)
+    s3_dr = session.client("s3", region_name=DR)
+    _bucket(s3, "brightpaw-loyalty-media", PRIMARY)
+    _bucket(s3_dr, "brightpaw-loyalty-media-dr", DR)
+    for client, name in ((s3, "brightpaw-loyalty-media"), (s3_dr, "brightpaw-loyalty-media-dr")):
+        client.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        client.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tags})
+    s3.put_bucket_replication(Bucket="brightpaw-loyalty-media", ReplicationConfiguration={
+        "Role": "arn:aws:iam::123456789012:role/s3-replication",
+        "Rules": [{"ID": "dr", "Status": "Enabled", "Priority": 1, "Filter": {"Prefix": ""},
+                   "DeleteMarkerReplication": {"Status": "Disabled"},
+                   "Destination": {"Bucket": "arn:aws:s3:::brightpaw-loyalty-media-dr",
+                                   "ReplicationTime": {"Status": "Enabled", "Time": {"Minutes": 15}},
+                                   "Metrics": {"Status": "Enabled", "EventThreshold": {"Minutes": 15}}}}],
+    })
+    for region, net, desired in ((PRIMARY, network, 2), (DR, dr_network, 1)):
+        ec2 = session.client("ec2", region_name=region)
+        elbv2 = session.client("elbv2", region_name=region)
+        autoscaling = session.client("autoscaling", region_name=region)
+        subnets = net["subnets"]
+        elbv2.create_load_balancer(Name="loyalty-alb", Subnets=[subnets["a"], subnets["b"]],
+                                   SecurityGroups=[net["security_group"]], Type="application", Tags=tags)
+        ec2.create_launch_template(LaunchTemplateName="loyalty",
+                                   LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.small"})
+        autoscaling.create_auto_scaling_group(
+            AutoScalingGroupName="loyalty-web", MinSize=desired, MaxSize=6, DesiredCapacity=desired,
+            LaunchTemplate={"LaunchTemplateName": "loyalty", "Version": "$Latest"},
+            VPCZoneIdentifier=f"{subnets['a']},{subnets['b']}",
+            Tags=[{"Key": "workload", "Value": "loyalty", "PropagateAtLaunch": True}],
+        )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
-from drcheck.linkers.schedules import ScheduleError, max_interval_hours
+from drcheck.linkers.schedules import ScheduleError, dlm_interval_hours
 
 POLICY = "AWS::DLM::LifecyclePolicy"
 SCHEDULED_TYPES = ("EBS_SNAPSHOT_MANAGEMENT", "IMAGE_MANAGEMENT")
@@ -115,19 +115,11 @@ def link_dlm_policies(index: ResourceIndex) -> None:
             index.set_unknown(volume, "dlm_policies", "; ".join(problems))
 
 
-def _interval_hours(create_rule: dict) -> float:
-    if create_rule.get("CronExpression"):
-        return max_interval_hours(create_rule["CronExpression"])
-    if create_rule.get("Interval") and create_rule.get("IntervalUnit", "HOURS") == "HOURS":
-        return float(create_rule["Interval"])
-    raise ScheduleError(f"cannot read the create rule {create_rule}")
-
-
 def _schedule_facts(schedule: dict, region: str) -> dict:
     entry: dict = {"Name": schedule.get("Name")}
     unavailable: dict = {}
     try:
-        entry["IntervalHours"] = _interval_hours(schedule.get("CreateRule") or {})
+        entry["IntervalHours"] = dlm_interval_hours(schedule.get("CreateRule") or {})
     except ScheduleError as exc:
         unavailable["IntervalHours"] = {"reason": str(exc)}
     retain = schedule.get("RetainRule") or {}

@@ -161,3 +161,12 @@ def _dow_matcher(field: str, text: str):
                             and day.day + 7 > calendar.monthrange(day.year, day.month)[1])
     days = _values(field, 1, 7, WEEKDAYS, "day-of-week", text)
     return lambda day: _cron_weekday(day) in days
+
+
+def dlm_interval_hours(create_rule: dict) -> float:
+    """Longest gap between snapshots of a DLM CreateRule (CronExpression, or Interval in HOURS)."""
+    if create_rule.get("CronExpression"):
+        return max_interval_hours(create_rule["CronExpression"])
+    if create_rule.get("Interval") and create_rule.get("IntervalUnit", "HOURS") == "HOURS":
+        return float(create_rule["Interval"])
+    raise ScheduleError(f"cannot read the DLM create rule {create_rule}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drcheck.model import SEVERITY_WEIGHTS, Status
+from drcheck.objectives.view import objectives_view
 from drcheck.ruleset.rule import fill_placeholders
 
 MAX_RESOURCES_PER_RULE = 50
@@ -72,4 +73,5 @@ def build_view(assessment: Any, options: ReportOptions) -> dict[str, Any]:
         "rules": rule_views,
         "unknown": [f for f in findings if f["status"] == Status.UNKNOWN],
         "errors": inventory.get("errors", []),
+        "objectives": objectives_view(assessment),
     }

@@ -1,0 +1,126 @@
+"""Recovery facts the objectives model reads: how often backups run and whether they leave the Region.
+
+- derived.backup_interval / backup_copy_interval / backup_continuous: from the AWS Backup plans
+  that cover a resource (derived.backup_plans, set by the backup-coverage linker, which runs
+  before this module: linkers run in module-name order, pinned by a test).
+- derived.snapshot_interval / snapshot_copy_interval on EBS volumes: from the DLM policies that
+  target them (derived.dlm_policies, set by the ebs-dlm-policies linker).
+
+Intervals are the longest gap between scheduled runs, in seconds; None means "no such schedule"
+(a known absence). A schedule we cannot read makes the field unknown with the reason.
+"""
+
+from __future__ import annotations
+
+from drcheck.linkers import Linker
+from drcheck.linkers.backup import PROTECTABLE_TYPES
+from drcheck.linkers.index import ResourceIndex
+from drcheck.linkers.schedules import ScheduleError, dlm_interval_hours, max_interval_hours
+
+# AWS Backup continuous backup (point-in-time restore) exists for these types only.
+CONTINUOUS_TYPES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::S3::Bucket")
+
+
+def _region_of_arn(arn: str) -> str | None:
+    parts = (arn or "").split(":")
+    return parts[3] if len(parts) > 5 and parts[3] else None
+
+
+def _min(values: list[float]) -> float | None:
+    return min(values) if values else None
+
+
+def link_backup_schedule(index: ResourceIndex) -> None:
+    plans = {(p["account_id"], p["region"], p["id"]): p for p in index.of_type("AWS::Backup::BackupPlan")}
+    for resource in index.of_type(*PROTECTABLE_TYPES):
+        fields = ("backup_interval", "backup_copy_interval", "backup_continuous")
+        if "backup_plans" not in resource["derived"]:
+            reason = (resource["unavailable"].get("derived.backup_plans") or {}).get(
+                "reason", "backup plan coverage was not computed")
+            for name in fields:
+                index.set_unknown(resource, name, reason)
+            continue
+        intervals: list[float] = []
+        copy_intervals: list[float] = []
+        continuous = False
+        problems: list[str] = []
+        for covering in resource["derived"]["backup_plans"]:
+            plan = plans.get((resource["account_id"], resource["region"], covering.get("BackupPlanId")))
+            problem = index.detail_problem(plan, "BackupPlan") if plan else \
+                f"backup plan {covering.get('BackupPlanId')} not in the inventory"
+            if problem:
+                problems.append(problem)
+                continue
+            for rule in plan["properties"]["BackupPlan"].get("Rules") or []:
+                try:
+                    gap = max_interval_hours(rule.get("ScheduleExpression") or "") * 3600
+                except ScheduleError as exc:
+                    if rule.get("EnableContinuousBackup") and resource["resource_type"] in CONTINUOUS_TYPES:
+                        continuous = True
+                        continue
+                    problems.append(f"plan {plan['name']} rule {rule.get('RuleName')}: {exc}")
+                    continue
+                intervals.append(gap)
+                if rule.get("EnableContinuousBackup") and resource["resource_type"] in CONTINUOUS_TYPES:
+                    continuous = True
+                regions = {_region_of_arn(a.get("DestinationBackupVaultArn", "")) for a in rule.get("CopyActions") or []}
+                if regions - {None, resource["region"]}:
+                    copy_intervals.append(gap)
+        if problems and not (intervals or continuous):
+            for name in fields:
+                index.set_unknown(resource, name, "; ".join(problems))
+            continue
+        index.set_derived(resource, "backup_interval", _min(intervals))
+        index.set_derived(resource, "backup_copy_interval", _min(copy_intervals))
+        index.set_derived(resource, "backup_continuous", continuous)
+
+
+def link_snapshot_schedule(index: ResourceIndex) -> None:
+    policies = {(p["account_id"], p["region"], p["id"]): p for p in index.of_type("AWS::DLM::LifecyclePolicy")}
+    for volume in index.of_type("AWS::EC2::Volume"):
+        if "dlm_policies" not in volume["derived"]:
+            reason = (volume["unavailable"].get("derived.dlm_policies") or {}).get(
+                "reason", "DLM policy coverage was not computed")
+            index.set_unknown(volume, "snapshot_interval", reason)
+            index.set_unknown(volume, "snapshot_copy_interval", reason)
+            continue
+        intervals: list[float] = []
+        copy_intervals: list[float] = []
+        problems: list[str] = []
+        for match in volume["derived"]["dlm_policies"]:
+            policy = policies.get((volume["account_id"], volume["region"], match.get("PolicyId")))
+            body = ((policy or {}).get("properties") or {}).get("Policy") or {}
+            for schedule in (body.get("PolicyDetails") or {}).get("Schedules") or []:
+                try:
+                    gap = dlm_interval_hours(schedule.get("CreateRule") or {}) * 3600
+                except ScheduleError as exc:
+                    problems.append(f"DLM policy {match.get('PolicyId')}: {exc}")
+                    continue
+                intervals.append(gap)
+                targets = {r.get("TargetRegion") for r in schedule.get("CrossRegionCopyRules") or []}
+                if targets - {None, volume["region"]}:
+                    copy_intervals.append(gap)
+        if problems and not intervals:
+            index.set_unknown(volume, "snapshot_interval", "; ".join(problems))
+            index.set_unknown(volume, "snapshot_copy_interval", "; ".join(problems))
+            continue
+        index.set_derived(volume, "snapshot_interval", _min(intervals))
+        index.set_derived(volume, "snapshot_copy_interval", _min(copy_intervals))
+
+
+_BACKUP_NEEDS = {"AWS::Backup::BackupPlan": ("BackupPlan",), "AWS::Backup::BackupSelection": ("BackupSelection",)}
+
+LINKERS = (
+    Linker(
+        name="backup-schedule",
+        provides={t: ("backup_interval", "backup_copy_interval", "backup_continuous") for t in PROTECTABLE_TYPES},
+        requires=_BACKUP_NEEDS,
+        link=link_backup_schedule,
+    ),
+    Linker(
+        name="ebs-snapshot-schedule",
+        provides={"AWS::EC2::Volume": ("snapshot_interval", "snapshot_copy_interval")},
+        requires={"AWS::DLM::LifecyclePolicy": ("Policy",), "AWS::EC2::Instance": (), "AWS::EC2::Volume": ()},
+        link=link_snapshot_schedule,
+    ),
+)

@@ -1,0 +1,37 @@
+"""The objectives stage as the pipeline sees it: what to collect, and the document to report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from drcheck.collectors.spec import Collector
+from drcheck.linkers import Linker
+from drcheck.objectives.model import Model, load_model
+from drcheck.objectives.settings import Settings
+
+
+@dataclass(frozen=True)
+class Objectives:
+    model: Model
+    settings: Settings
+
+    def needs(self) -> list[tuple[str, set[str]]]:
+        """(resource type, field roots) the model reads: merged into the scan plan with the rules'."""
+        return self.model.needs()
+
+    def document(self, inventory: Mapping[str, Any], linkers: Iterable[Linker]) -> dict[str, Any] | None:
+        """The objectives document for an inventory, or None when it holds no workload component."""
+        from drcheck.objectives.assess import prepare
+        from drcheck.objectives.document import objectives_document
+
+        prepared = prepare(inventory, self.model, self.settings, linkers)
+        if not any(c.counted for c in prepared.components):
+            return None
+        return objectives_document(prepared)
+
+
+def load_objectives(collectors: Mapping[str, Collector], linkers: Iterable[Linker],
+                    settings: Settings | None = None) -> Objectives:
+    return Objectives(load_model(collectors, linkers), settings or Settings())
