@@ -58,7 +58,8 @@ def test_backup_plan_covers_only_its_own_region():
     west = _resource("AWS::EC2::Volume", "vol-west", region="us-west-2",
                      arn="arn:aws:ec2:us-west-2:111122223333:volume/vol-west")
     settings = [_resource("AWS::Backup::RegionSettings", region, region=region,
-                          properties={"ResourceTypeOptInPreference": {"EBS": True}}) for region in ("us-east-1", "us-west-2")]
+                          properties={"ResourceTypeOptInPreference": {"EBS": True}})
+                for region in ("us-east-1", "us-west-2")]
     collections = [_ok(t, r) for t in ("AWS::Backup::BackupPlan", "AWS::Backup::BackupSelection",
                                        "AWS::Backup::RegionSettings") for r in ("us-east-1", "us-west-2")]
     linked = _link([selection, plan, east, west, *settings], collections)

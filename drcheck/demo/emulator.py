@@ -28,6 +28,16 @@ class MissingApiEmulator:
         self.selections: dict[str, list[dict]] = defaultdict(list)  # plan id -> selections
         self.policies: dict[str, dict[str, dict]] = defaultdict(dict)  # region -> policy id -> policy
         self.global_tables: dict[str, list[str]] = {}  # table name -> Regions holding a replica
+        self.protected: dict[str, list[dict]] = defaultdict(list)  # region -> ListProtectedResources entries
+        self.vault_policies: dict[tuple[str, str], str] = {}  # (region, vault name) -> policy JSON
+
+    def add_recovery_point(self, region: str, arn: str, resource_type: str, backed_up_at: datetime) -> None:
+        """AWS Backup has a recovery point for this resource (ListProtectedResources shows it)."""
+        self.protected[region].append({"ResourceArn": arn, "ResourceType": resource_type,
+                                       "LastBackupTime": backed_up_at, "ResourceName": arn.rsplit("/", 1)[-1]})
+
+    def set_vault_policy(self, region: str, vault: str, policy: str) -> None:
+        self.vault_policies[(region, vault)] = policy
 
     def add_global_table(self, table_name: str, regions: list[str]) -> None:
         """Declare a global table: DescribeTable in each Region then lists the other Regions' replicas.
@@ -46,6 +56,13 @@ class MissingApiEmulator:
             "dlm.CreateLifecyclePolicy": self._create_policy,
             "dlm.GetLifecyclePolicies": self._list_policies,
             "dlm.GetLifecyclePolicy": self._get_policy,
+            "backup.DescribeRegionSettings": self._region_settings,
+            "backup.ListProtectedResources": self._protected_resources,
+            "backup.GetBackupVaultAccessPolicy": self._vault_policy,
+            # Services the demo company does not use: a real account answers with an empty list.
+            "drs.DescribeSourceServers": lambda params, region: {"items": []},
+            "ssm-incidents.ListReplicationSets": lambda params, region: {"replicationSetArns": []},
+            "dms.DescribeReplicationConfigs": lambda params, region: {"ReplicationConfigs": []},
         }
         for name, answer in handlers.items():
             events.register(f"before-parameter-build.{name}", _remember_params)
@@ -114,11 +131,36 @@ class MissingApiEmulator:
             for p in self.policies.get(region, {}).values()
         ]}
 
+    def _region_settings(self, params: dict, region: str) -> dict:
+        return _region_settings_answer()
+
+    def _protected_resources(self, params: dict, region: str) -> dict:
+        return {"Results": list(self.protected.get(region, []))}
+
+    def _vault_policy(self, params: dict, region: str) -> dict:
+        name = params["BackupVaultName"]
+        policy = self.vault_policies.get((region, name))
+        if policy is None:
+            return _error("ResourceNotFoundException", f"no access policy on {name}")
+        return {"BackupVaultName": name, "BackupVaultArn": f"arn:aws:backup:{region}:123456789012:backup-vault:{name}",
+                "Policy": policy}
+
     def _get_policy(self, params: dict, region: str) -> dict:
         policy = self.policies.get(region, {}).get(params["PolicyId"])
         if policy is None:
             return _error("ResourceNotFoundException", "policy not found")
         return {"Policy": policy}
+
+
+# -- AWS Backup account settings, recovery points and vault policies ----------------------------
+
+OPT_IN_TYPES = ("Aurora", "CloudFormation", "DocumentDB", "DynamoDB", "EBS", "EC2", "EFS", "FSx", "Neptune",
+                "RDS", "Redshift", "S3", "Storage Gateway", "VirtualMachine")
+
+
+def _region_settings_answer() -> dict:
+    return {"ResourceTypeOptInPreference": {t: True for t in OPT_IN_TYPES},
+            "ResourceTypeManagementPreference": {"DynamoDB": True, "EFS": True}}
 
 
 def _remember_params(params: dict, context: dict, **_: Any) -> None:

@@ -12,6 +12,8 @@ web tier running in us-west-2 (warm standby). Everything else stops with us-east
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 PRIMARY = "us-east-1"
@@ -39,7 +41,7 @@ def seed_company(session: Any, emulator: Any = None) -> dict[str, Any]:
     volumes = _seed_volumes(session, PRIMARY)
     _seed_file_systems(session, PRIMARY)
     _seed_caches(session, PRIMARY)
-    _seed_backup(session, PRIMARY, DR, volumes)
+    _seed_backup(session, PRIMARY, DR, volumes, emulator)
     _seed_dlm(session, PRIMARY)
     _seed_loyalty(session, emulator, network, _seed_network(session, DR, cidr="10.30"))
     return {"regions": [PRIMARY, DR]}
@@ -185,7 +187,7 @@ def _seed_caches(session: Any, region: str) -> None:
         Tags=_tags("partner-api"))
 
 
-def _seed_backup(session: Any, region: str, dr_region: str, volumes: dict[str, str]) -> None:
+def _seed_backup(session: Any, region: str, dr_region: str, volumes: dict[str, str], emulator: Any = None) -> None:
     backup = session.client("backup", region_name=region)
     backup_dr = session.client("backup", region_name=dr_region)
     backup.create_backup_vault(BackupVaultName="primary-vault")
@@ -210,6 +212,15 @@ def _seed_backup(session: Any, region: str, dr_region: str, volumes: dict[str, s
         "SelectionName": "efs-all", "IamRoleArn": BACKUP_ROLE,
         "Resources": [f"arn:aws:elasticfilesystem:{region}:123456789012:file-system/*"],
     })
+    if emulator is not None:
+        # What AWS Backup would report after last night's run, and the DR vault's deny-delete policy.
+        last_night = datetime.now(UTC) - timedelta(hours=20)
+        emulator.add_recovery_point(region, f"arn:aws:ec2:{region}:123456789012:volume/{volumes['web-data']}", "EBS",
+                                    last_night)
+        emulator.add_recovery_point(region, f"arn:aws:rds:{region}:123456789012:db:reporting-db", "RDS", last_night)
+        emulator.set_vault_policy(dr_region, "dr-vault", json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Deny", "Principal": {"AWS": "*"}, "Resource": "*",
+            "Action": ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"]}]}))
 
 
 def _seed_dlm(session: Any, region: str) -> None:
