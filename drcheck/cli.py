@@ -26,7 +26,8 @@ rules_app = typer.Typer(help="Browse and check the rule catalogue.", no_args_is_
 app.add_typer(rules_app, name="rules")
 
 OutputDir = Annotated[Path, typer.Option("--output-dir", "-o", help="Where to write the report files.")]
-Formats = Annotated[str, typer.Option("--format", help="Comma-separated subset of html,pdf,json.")]
+Formats = Annotated[str, typer.Option("--format", help="Comma-separated subset of html,pdf,json,csv,md.")]
+DEFAULT_FORMATS = "html,pdf,json,csv,md"  # drcheck.report.outputs.FORMATS, kept literal for a fast --help
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary output.")]
 RulesDir = Annotated[list[Path] | None, typer.Option("--rules-dir", help="Extra directory of rule files.")]
 Only = Annotated[list[str] | None, typer.Option("--only", help="Run only these rule ids, services or categories.")]
@@ -35,6 +36,7 @@ Client = Annotated[str | None, typer.Option("--client", help="Client name for th
 Assessor = Annotated[str | None, typer.Option("--assessor", help="Who assessed, for the report.")]
 Title = Annotated[str | None, typer.Option("--title", help="Report title.")]
 Paper = Annotated[str | None, typer.Option("--paper", help="PDF paper size: a4 or letter.")]
+Logo = Annotated[Path | None, typer.Option("--logo", help="PNG, JPEG or SVG logo for the report cover.")]
 TemplateDir = Annotated[Path | None, typer.Option("--template-dir", help="Directory overriding report templates.")]
 ConfigPath = Annotated[Path | None, typer.Option("--config", help="Settings file (default: ./drcheck.yaml if present).")]
 
@@ -53,20 +55,22 @@ class _Prepared:
 
 def _prepare(config_path: Path | None, rules_dir: list[Path] | None, only: list[str] | None, skip: list[str] | None,
              title: str | None, client: str | None, assessor: str | None, paper: str | None,
-             template_dir: Path | None) -> _Prepared:
+             template_dir: Path | None, logo: Path | None = None) -> _Prepared:
     """Config file, then CLI flags on top: the catalogue and report options a run uses."""
     from drcheck.config import check_parameters, load_config
     from drcheck.pipeline import load_catalogue
+    from drcheck.report.logo import logo_data_url
     from drcheck.report.view import ReportOptions
 
     config = load_config(config_path)
     report = config.report
+    logo = logo or (config.resolve(report["logo"]) if report.get("logo") else None)
     paper = (paper or report.get("paper") or "a4").lower()
     if paper not in ("a4", "letter"):
         raise UserError(f"--paper: {paper!r} is not a4 or letter")
     options = ReportOptions(title=title or report.get("title") or ReportOptions.title,
                             client=client or report.get("client"), assessor=assessor or report.get("assessor"),
-                            paper=paper)
+                            paper=paper, logo=logo_data_url(logo) if logo else None)
     dirs = [config.resolve(d) for d in config.rules.get("dirs", [])] + list(rules_dir or [])
     catalogue = load_catalogue(dirs, only=list(only or config.rules.get("only", [])),
                                skip=list(skip or config.rules.get("skip", [])))
@@ -84,7 +88,7 @@ def scan(
     role_arn: Annotated[str | None, typer.Option("--role-arn", help="Assume this role first (client account).")] = None,
     external_id: Annotated[str | None, typer.Option("--external-id", help="External ID for --role-arn.")] = None,
     output_dir: OutputDir = Path("drcheck-report"),
-    formats: Formats = "html,pdf,json",
+    formats: Formats = DEFAULT_FORMATS,
     max_workers: Annotated[int, typer.Option("--max-workers", min=1, max=64, help="Concurrent API calls.")] = 16,
     rules_dir: RulesDir = None,
     only: Only = None,
@@ -94,6 +98,7 @@ def scan(
     title: Title = None,
     paper: Paper = None,
     template_dir: TemplateDir = None,
+    logo: Logo = None,
     config: ConfigPath = None,
     quiet: Quiet = False,
 ) -> None:
@@ -103,7 +108,7 @@ def scan(
 
     if all_regions and region:
         raise UserError("use either --region or --all-regions, not both")
-    prepared = _prepare(config, rules_dir, only, skip, title, client, assessor, paper, template_dir)
+    prepared = _prepare(config, rules_dir, only, skip, title, client, assessor, paper, template_dir, logo)
     session = base_session(profile)
     account = open_account(session, regions=list(region or []), all_regions=all_regions, role_arn=role_arn,
                            external_id=external_id)
@@ -116,20 +121,21 @@ def scan(
 @app.command()
 def demo(
     output_dir: OutputDir = Path("drcheck-report"),
-    formats: Formats = "html,pdf,json",
+    formats: Formats = DEFAULT_FORMATS,
+    logo: Logo = None,
     quiet: Quiet = False,
 ) -> None:
     """Scan an emulated AWS account (no AWS account or network needed) and write the report."""
     from drcheck.demo.run import run_demo
 
-    run_demo(output_dir=output_dir, formats=formats, quiet=quiet, console=_console(quiet))
+    run_demo(output_dir=output_dir, formats=formats, quiet=quiet, console=_console(quiet), logo=logo)
 
 
 @app.command()
 def assess(
     inventory: Annotated[Path, typer.Argument(help="inventory.json from an earlier scan.")],
     output_dir: OutputDir = Path("drcheck-report"),
-    formats: Formats = "html,pdf,json",
+    formats: Formats = DEFAULT_FORMATS,
     rules_dir: RulesDir = None,
     only: Only = None,
     skip: Skip = None,
@@ -138,6 +144,7 @@ def assess(
     title: Title = None,
     paper: Paper = None,
     template_dir: TemplateDir = None,
+    logo: Logo = None,
     config: ConfigPath = None,
     quiet: Quiet = False,
 ) -> None:
@@ -148,7 +155,7 @@ def assess(
     from drcheck.runs import report_and_summarise
 
     parse_formats(formats)
-    prepared = _prepare(config, rules_dir, only, skip, title, client, assessor, paper, template_dir)
+    prepared = _prepare(config, rules_dir, only, skip, title, client, assessor, paper, template_dir, logo)
     data = read_inventory(inventory)
     assessment = run_assess(prepared.catalogue, data, parameters=prepared.config.parameters)
     report_and_summarise(assessment, output_dir, formats, prepared.options, prepared.template_dir, _console(quiet))
