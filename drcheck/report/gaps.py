@@ -36,6 +36,10 @@ def unknown_groups(findings: Iterable[Mapping[str, Any]], titles: Mapping[str, s
     ordered = sorted(groups.values(), key=lambda g: (-SEVERITY_WEIGHTS[g["severity"]], -g["count"], g["rule_id"]))
     for group in ordered:
         group["more"] = group["count"] - len(group["resources"])
+        # One plain string, not markup per resource: thousands of inline boxes are what makes a
+        # long PDF slow, and a cause reads fine as a sentence.
+        names = [f"{r['name']} ({r['region']})" for r in group["resources"]]
+        group["listing"] = ", ".join(names) + (f", and {group['more']} more (findings.csv)" if group["more"] else "")
     return ordered
 
 

@@ -43,14 +43,15 @@ def render_outputs(
         files["findings.json"] = json.dumps(assessment.findings_document(), indent=1, default=str).encode("utf-8")
     if "csv" in formats:
         files["findings.csv"] = findings_csv(assessment.findings, assessment.rules)
-    if {"html", "pdf", "md"} & set(formats):
+    if "html" in formats or "md" in formats:
         view = build_view(assessment, options, objectives)
         if "html" in formats:
             files["report.html"] = render_html(view, template_dirs).encode("utf-8")
-        if "pdf" in formats:
-            files["report.pdf"] = render_pdf(render_html(view, template_dirs, for_print=True))
         if "md" in formats:
             files["summary.md"] = summary_markdown(view)
+    if "pdf" in formats:
+        view = build_view(assessment, options, objectives, for_print=True)
+        files["report.pdf"] = render_pdf(render_html(view, template_dirs, for_print=True))
     return files
 
 

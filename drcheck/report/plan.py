@@ -24,7 +24,6 @@ from drcheck.report.wording import (
 )
 from drcheck.ruleset.rule import fill_placeholders
 
-COMMANDS_PER_ACTION = 5
 RISKS = 5
 
 
@@ -43,7 +42,7 @@ def filled_command(template: str, finding: Mapping[str, Any]) -> str:
 
 
 def remediation_plan(rules: Sequence[Any], by_rule: Mapping[str, list[dict]], scorecard: Mapping[str, Any],
-                     max_resources: int) -> list[dict[str, Any]]:
+                     max_resources: int, max_commands: int) -> list[dict[str, Any]]:
     """One action per rule with failures, ranked by the score points fixing it recovers."""
     possible = scorecard.get("weight_possible") or 0
     earned = scorecard.get("weight_earned") or 0
@@ -82,8 +81,8 @@ def remediation_plan(rules: Sequence[Any], by_rule: Mapping[str, list[dict]], sc
             "cost_typical": not remediation.get("cost"),
             "impact": impact,
             "points": 100 * impact / possible if possible else 0.0,
-            "commands": [filled_command(remediation.get("cli", ""), f) for f in failing[:COMMANDS_PER_ACTION]],
-            "commands_more": max(0, len(failing) - COMMANDS_PER_ACTION),
+            "commands": [filled_command(remediation.get("cli", ""), f) for f in failing[:max_commands]],
+            "commands_more": max(0, len(failing) - max_commands),
             "cli_template": remediation.get("cli", ""),
             "terraform": remediation.get("terraform", "").rstrip(),
         })

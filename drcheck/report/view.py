@@ -41,8 +41,17 @@ from drcheck.report.wording import (
 )
 from drcheck.score import GRADE_FLOORS, score
 
-MAX_RESOURCES_PER_RULE = 25
-EVIDENCE_CHARS = 160
+# A report is read, not searched: past these counts a list stops informing and only adds pages
+# (and render time: WeasyPrint lays out ~5 pages a second). The HTML, which has a filter box,
+# lists more. findings.csv always has every finding.
+MAX_RESOURCES_PER_RULE = 10
+MAX_RESOURCES_PER_RULE_HTML = 50
+PLAN_RESOURCES = 10
+PLAN_COMMANDS = {"print": 3, "html": 10}  # filled AWS CLI commands shown per action
+CAUSE_RESOURCES = 8
+EVIDENCE_CHARS = 120
+TAGS_SHOWN = 4  # owner, environment, team…: enough to find who to ask, without the whole tag set
+TAG_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,8 @@ class ReportOptions:
     assessor: str | None = None
     paper: str = "a4"
     logo: str | None = None  # a data: URL, from drcheck.report.logo.logo_data_url (validated)
-    max_resources_per_rule: int = MAX_RESOURCES_PER_RULE
+    max_resources_per_rule: int = MAX_RESOURCES_PER_RULE  # failing (and 2× passing) resources per rule, PDF
+    max_resources_per_rule_html: int = MAX_RESOURCES_PER_RULE_HTML
 
 
 def insert_section(sections: list[dict[str, Any]], entry: Mapping[str, Any], *, after: str | None = None,
@@ -74,17 +84,20 @@ def insert_section(sections: list[dict[str, Any]], entry: Mapping[str, Any], *, 
     sections.append(entry)
 
 
-def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str, Any] | None = None, *,
+               for_print: bool = False) -> dict[str, Any]:
+    """The view for the HTML page, or (for_print) for the PDF, which lists fewer resources per rule."""
     card = assessment.scorecard
     findings = assessment.findings
     inventory = assessment.inventory
-    limit = options.max_resources_per_rule
+    limit = options.max_resources_per_rule if for_print else options.max_resources_per_rule_html
     by_rule: dict[str, list[dict]] = defaultdict(list)
     for finding in findings:
         by_rule[finding["rule_id"]].append(finding)
     accounts = [a["account_id"] for a in inventory.get("accounts", [])]
 
-    actions = remediation_plan(assessment.rules, by_rule, card, limit)
+    actions = remediation_plan(assessment.rules, by_rule, card, min(limit, PLAN_RESOURCES),
+                               PLAN_COMMANDS["print" if for_print else "html"])
     action_of = {a["rule_id"]: a for a in actions}
     rule_views = [_rule_view(rule, by_rule.get(rule.id, []), action_of.get(rule.id), limit)
                   for rule in assessment.rules if by_rule.get(rule.id)]
@@ -125,7 +138,7 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
         "actions": actions,
         "categories": categories,
         "services": [{"name": k, **v} for k, v in card["by_service"].items()],
-        "unknown_groups": unknown_groups(findings, {r.id: r.title for r in assessment.rules}, limit),
+        "unknown_groups": unknown_groups(findings, {r.id: r.title for r in assessment.rules}, min(limit, CAUSE_RESOURCES)),
         "unknown_count": unknown_count,
         "missing_permissions": permissions,
         "failed_calls": failed_calls(inventory.get("errors", [])),
@@ -162,8 +175,8 @@ def _rule_view(rule: Any, findings: list[dict], action: Mapping[str, Any] | None
         "action": {"rank": action["rank"], "anchor": action["anchor"]} if action else None,
         "failing": [_failing(f) for f in failing[:limit]],
         "failing_more": max(0, len(failing) - limit),
-        "passing": [f["resource_name"] for f in passing[:limit]],
-        "passing_more": max(0, len(passing) - limit),
+        "passing": [f["resource_name"] for f in passing[: 2 * limit]],  # names only: cheap to list
+        "passing_more": max(0, len(passing) - 2 * limit),
         "not_applicable_message": rule.messages.get("not_applicable", ""),
         "references": rule.references,
     }
@@ -172,16 +185,26 @@ def _rule_view(rule: Any, findings: list[dict], action: Mapping[str, Any] | None
 def _failing(finding: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": finding["resource_name"],
-        "ident": finding.get("resource_arn") or finding["resource_id"],
+        "ident": finding["resource_id"],  # the ARN repeats Region and account (own columns); it is in the CSV
         "region": finding["region"],
         "account_id": finding["account_id"],
-        "evidence": [{"field": k, "value": _evidence_value(v)} for k, v in (finding.get("evidence") or {}).items()],
+        # Plain strings, one per cell: a box per value is what makes a long PDF slow to lay out.
+        "evidence": "\n".join(f"{k} = {_evidence_value(v)}" for k, v in (finding.get("evidence") or {}).items()),
+        "tags": _tags(finding.get("tags") or {}),
     }
 
 
+def _tags(tags: Mapping[str, Any]) -> str:
+    shown = sorted(k for k in tags if k != "Name" and not str(k).startswith("aws:"))[:TAGS_SHOWN]
+    return " · ".join(f"{_short(str(k), TAG_CHARS)}={_short(str(tags[k]), TAG_CHARS)}" for k in shown)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _evidence_value(value: Any) -> str:
-    text = json.dumps(value, default=str, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= EVIDENCE_CHARS else text[: EVIDENCE_CHARS - 1] + "…"
+    return _short(json.dumps(value, default=str, ensure_ascii=False, sort_keys=True), EVIDENCE_CHARS)
 
 
 def _categories(rule_views: list[dict], card: Mapping[str, Any]) -> list[dict[str, Any]]:
