@@ -10,7 +10,7 @@ from drcheck.errors import UserError
 
 MAX_LOGO_BYTES = 1024 * 1024
 
-_SVG_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<svg[\s>]", re.DOTALL)
+_SVG_PROLOG = (b"<?xml", b"<!--", b"<!doctype svg", b"<svg")
 
 
 def logo_data_url(path: Path) -> str:
@@ -26,7 +26,7 @@ def logo_data_url(path: Path) -> str:
     media_type = _media_type(data)
     if media_type == "image/svg+xml" and _unsafe_svg(data):
         # Entities can expand without bound in an XML parser, and scripts have no place in a logo.
-        raise UserError(f"--logo: {path} is an SVG with a DOCTYPE, entity or script; export a plain SVG")
+        raise UserError(f"--logo: {path} is an SVG with a DOCTYPE subset, entity or script; export a plain SVG")
     if media_type is None:
         raise UserError(f"--logo: {path} is not a PNG, JPEG or SVG image")
     return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
@@ -38,11 +38,14 @@ def _media_type(data: bytes) -> str | None:
     if data.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
     head = data.removeprefix(b"\xef\xbb\xbf")
-    if _SVG_START.match(head[:4096]):
+    start = head[:4096].lstrip().lower()
+    if start.startswith(_SVG_PROLOG) and b"<svg" in start:
         return "image/svg+xml"
     return None
 
 
 def _unsafe_svg(data: bytes) -> bool:
+    """Entity declarations (an internal DTD subset) and scripts; a plain DOCTYPE line is fine."""
     lowered = data.lower()
-    return any(marker in lowered for marker in (b"<!doctype", b"<!entity", b"<script"))
+    doctype = re.search(rb"<!doctype[^>]*", lowered)
+    return b"<!entity" in lowered or b"<script" in lowered or bool(doctype and b"[" in doctype.group(0))
