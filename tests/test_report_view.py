@@ -305,7 +305,7 @@ def test_csv_has_one_row_per_finding_and_neutralises_formulas(catalogue, assessm
 def test_markdown_summary_has_score_risks_and_plan(view):
     md = summary_markdown(view).decode()
     assert md.startswith("# Disaster-recovery readiness report — Acme Corp\n")
-    assert f"**Score {view['score']:g}/100 (grade {view['grade']})**" in md
+    assert f"**Score {view['score']:.1f}/100 (grade {view['grade']})**" in md
     for heading in ("## Top risks", "## What to do first", "## Remediation plan", "## Not evaluated"):
         assert heading in md
     plan_rows = [line for line in md.splitlines() if re.match(r"\| \d+ \|", line)]

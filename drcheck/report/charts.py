@@ -91,7 +91,8 @@ def gauge(score: float | None, grade: str | None, coverage: float | None) -> str
     for value in (0, 60, 70, 80, 90, 100):
         x, y = point(value, radius + thickness / 2 + 8)
         body.append(_text(x, y + 3, str(value), size=8.5, fill=MUTED, anchor="middle"))
-    body.append(_text(cx, cy - 30, _fmt(score), size=34, fill=strong, anchor="middle", weight="bold"))
+    headline = "n/a" if score is None else f"{score:.1f}"  # as on the cover and in the score card
+    body.append(_text(cx, cy - 30, headline, size=34, fill=strong, anchor="middle", weight="bold"))
     body.append(_text(cx, cy - 8, f"grade {grade or '–'} · out of 100", size=11, fill=MUTED, anchor="middle"))
     cov = "n/a" if coverage is None else f"{coverage:g}%"
     body.append(_text(cx, cy + 26, f"coverage {cov}", size=11, fill=INK, anchor="middle"))

@@ -77,7 +77,7 @@ def summary_markdown(view: Mapping[str, Any]) -> bytes:
     """The score, top risks, first steps and the plan, short enough for a ticket."""
     lines = [f"# {md_text(view['title'])}" + (f" — {md_text(view['client'])}" if view.get("client") else ""), ""]
     counts = view["counts"]
-    score = "n/a" if view["score"] is None else f"{view['score']:g}/100"
+    score = "n/a" if view["score"] is None else f"{view['score']:.1f}/100"
     coverage = "n/a" if view["coverage"] is None else f"{view['coverage']:g}%"
     lines += [
         f"**Score {score} (grade {view['grade'] or '–'})**, coverage {coverage}: {counts['FAIL']} failing, "
