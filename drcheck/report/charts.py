@@ -17,12 +17,13 @@ INK = "#1d2330"
 MUTED = "#5b6475"
 TRACK = "#e6e9ef"
 
-# Grade bands: (floor, strong colour for marks, light tint for cell backgrounds).
+# Grade bands: (floor, strong colour for marks and text, light tint for cell backgrounds).
+# Strong on tint keeps a contrast ratio of at least 5:1 (WCAG AA), so cell numbers stay legible.
 BANDS = (
-    (90.0, "#1a7f37", "#d3eedb"),
-    (80.0, "#4f7d1e", "#e4f0d2"),
-    (70.0, "#9a6700", "#fbefc8"),
-    (60.0, "#b9530b", "#fde2cc"),
+    (90.0, "#146c2e", "#d3eedb"),
+    (80.0, "#3f6a14", "#e4f0d2"),
+    (70.0, "#7d5300", "#fbefc8"),
+    (60.0, "#a0440a", "#fde2cc"),
     (0.0, "#b42318", "#fbd9d6"),
 )
 NO_SCORE = ("#8a93a3", "#eef0f4")
