@@ -167,11 +167,11 @@ def status_bars(rows: Sequence[CountRow], *, title: str, width: float = 660.0) -
                 continue
             seg = track_w * count / total
             body.append(f'<rect x="{x:.1f}" y="{y + 5}" width="{seg:.1f}" height="13" fill="{colour}"/>')
-            if seg >= _text_width(str(count), 9.5) + 4:
-                body.append(_text(x + seg / 2, y + 15, str(count), size=9.5, fill="#ffffff", anchor="middle",
+            if seg >= _text_width(f"{count:,}", 9.5) + 4:
+                body.append(_text(x + seg / 2, y + 15, f"{count:,}", size=9.5, fill="#ffffff", anchor="middle",
                                   weight="bold"))
             x += seg
-        body.append(_text(width - 4, y + 15, f"{total} checks", size=9.5, fill=MUTED, anchor="end"))
+        body.append(_text(width - 4, y + 15, f"{total:,} checks", size=9.5, fill=MUTED, anchor="end"))
     return _svg(width, height, title, body)
 
 

@@ -43,6 +43,7 @@ def render_html(view: dict[str, Any], template_dirs: list[Path], *, for_print: b
     (by hash) and data: images, so even a markup slip could neither run code nor fetch anything."""
     env = template_environment(template_dirs)
     env.filters["inline_code"] = inline_code
+    env.filters["n"] = lambda value: f"{value:,}" if isinstance(value, int) else value
     try:
         template = env.get_template("report.html.j2")
         css = env.loader.get_source(env, "report.css")[0] + PAPER_CSS.get(view["paper"], "")  # type: ignore[union-attr]

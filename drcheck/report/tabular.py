@@ -80,8 +80,8 @@ def summary_markdown(view: Mapping[str, Any]) -> bytes:
     score = "n/a" if view["score"] is None else f"{view['score']:.1f}/100"
     coverage = "n/a" if view["coverage"] is None else f"{view['coverage']:g}%"
     lines += [
-        f"**Score {score} (grade {view['grade'] or '–'})**, coverage {coverage}: {counts['FAIL']} failing, "
-        f"{counts['PASS']} passing, {counts['UNKNOWN']} not evaluated, {counts['NOT_APPLICABLE']} not applicable.",
+        f"**Score {score} (grade {view['grade'] or '–'})**, coverage {coverage}: {counts['FAIL']:,} failing, "
+        f"{counts['PASS']:,} passing, {counts['UNKNOWN']:,} not evaluated, {counts['NOT_APPLICABLE']:,} not applicable.",
         "",
         "Accounts " + ", ".join(md_code(a) for a in view["accounts"]) + " · Regions "
         + (", ".join(md_code(r) for r in view["regions"]) or "none") + f" · collected {md_text(view['collected_at'])}",
@@ -112,7 +112,7 @@ def summary_markdown(view: Mapping[str, Any]) -> bytes:
         lines.append("")
     if view["unknown_count"]:
         lines += ["## Not evaluated", "",
-                  f"{view['unknown_count']} checks could not be evaluated and are not in the score."]
+                  f"{view['unknown_count']:,} checks could not be evaluated and are not in the score."]
         if view["missing_permissions"]:
             lines.append("Missing permissions: " + ", ".join(
                 f"{md_code(p['permission'])} ({p['checks']})" for p in view["missing_permissions"]) + ".")
