@@ -46,9 +46,10 @@ from drcheck.score import GRADE_FLOORS, score
 # lists more. findings.csv always has every finding.
 MAX_RESOURCES_PER_RULE = 10
 MAX_RESOURCES_PER_RULE_HTML = 50
-PLAN_RESOURCES = 10
-PLAN_COMMANDS = {"print": 3, "html": 10}  # filled AWS CLI commands shown per action
-CAUSE_RESOURCES = 8
+# Per medium: resources named per plan action, filled AWS CLI commands per action, resources
+# named per not-evaluated cause.
+MEDIUM_LIMITS = {"print": {"plan": 6, "commands": 3, "cause": 6},
+                 "html": {"plan": 20, "commands": 10, "cause": 20}}
 EVIDENCE_CHARS = 120
 TAGS_SHOWN = 4  # owner, environment, team…: enough to find who to ask, without the whole tag set
 TAG_CHARS = 60
@@ -96,8 +97,8 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
         by_rule[finding["rule_id"]].append(finding)
     accounts = [a["account_id"] for a in inventory.get("accounts", [])]
 
-    actions = remediation_plan(assessment.rules, by_rule, card, min(limit, PLAN_RESOURCES),
-                               PLAN_COMMANDS["print" if for_print else "html"])
+    medium = MEDIUM_LIMITS["print" if for_print else "html"]
+    actions = remediation_plan(assessment.rules, by_rule, card, min(limit, medium["plan"]), medium["commands"])
     action_of = {a["rule_id"]: a for a in actions}
     rule_views = [_rule_view(rule, by_rule.get(rule.id, []), action_of.get(rule.id), limit)
                   for rule in assessment.rules if by_rule.get(rule.id)]
@@ -138,7 +139,8 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
         "actions": actions,
         "categories": categories,
         "services": [{"name": k, **v} for k, v in card["by_service"].items()],
-        "unknown_groups": unknown_groups(findings, {r.id: r.title for r in assessment.rules}, min(limit, CAUSE_RESOURCES)),
+        "unknown_groups": unknown_groups(findings, {r.id: r.title for r in assessment.rules},
+                                         min(limit, medium["cause"])),
         "unknown_count": unknown_count,
         "missing_permissions": permissions,
         "failed_calls": failed_calls(inventory.get("errors", [])),
