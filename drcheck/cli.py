@@ -27,7 +27,8 @@ rules_app = typer.Typer(help="Browse and check the rule catalogue.", no_args_is_
 app.add_typer(rules_app, name="rules")
 
 OutputDir = Annotated[Path, typer.Option("--output-dir", "-o", help="Where to write the report files.")]
-Formats = Annotated[str, typer.Option("--format", help="Comma-separated subset of html,pdf,json.")]
+Formats = Annotated[str, typer.Option("--format", help="Comma-separated subset of html,pdf,json,csv,md.")]
+DEFAULT_FORMATS = "html,pdf,json,csv,md"  # drcheck.report.outputs.FORMATS, kept literal for a fast --help
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary output.")]
 RulesDir = Annotated[list[Path] | None, typer.Option("--rules-dir", help="Extra directory of rule files.")]
 Only = Annotated[list[str] | None, typer.Option("--only", help="Run only these rule ids, services or categories.")]
@@ -36,6 +37,7 @@ Client = Annotated[str | None, typer.Option("--client", help="Client name for th
 Assessor = Annotated[str | None, typer.Option("--assessor", help="Who assessed, for the report.")]
 Title = Annotated[str | None, typer.Option("--title", help="Report title.")]
 Paper = Annotated[str | None, typer.Option("--paper", help="PDF paper size: a4 or letter.")]
+Logo = Annotated[Path | None, typer.Option("--logo", help="PNG, JPEG or SVG logo for the report cover.")]
 TemplateDir = Annotated[Path | None, typer.Option("--template-dir", help="Directory overriding report templates.")]
 SuppressionsFile = Annotated[Path | None, typer.Option("--suppressions", help="YAML file of accepted risks.")]
 Baseline = Annotated[Path | None, typer.Option("--baseline", help="Earlier findings.json or report dir to compare with.")]
@@ -84,21 +86,23 @@ def _assess_options(prepared: _Prepared, suppressions: Path | None, baseline: Pa
 
 def _prepare(config_path: Path | None, rules_dir: list[Path] | None, only: list[str] | None, skip: list[str] | None,
              title: str | None, client: str | None, assessor: str | None, paper: str | None,
-             template_dir: Path | None) -> _Prepared:
+             template_dir: Path | None, logo: Path | None = None) -> _Prepared:
     """Config file, then CLI flags on top: the catalogue and report options a run uses."""
     from drcheck.config import check_parameters, load_config
     from drcheck.objectives.settings import settings_from_config
     from drcheck.pipeline import load_catalogue
+    from drcheck.report.logo import logo_data_url
     from drcheck.report.view import ReportOptions
 
     config = load_config(config_path)
     report = config.report
+    logo = logo or (config.resolve(report["logo"]) if report.get("logo") else None)
     paper = (paper or report.get("paper") or "a4").lower()
     if paper not in ("a4", "letter"):
         raise UserError(f"--paper: {paper!r} is not a4 or letter")
     options = ReportOptions(title=title or report.get("title") or ReportOptions.title,
                             client=client or report.get("client"), assessor=assessor or report.get("assessor"),
-                            paper=paper)
+                            paper=paper, logo=logo_data_url(logo) if logo else None)
     dirs = [config.resolve(d) for d in config.rules.get("dirs", [])] + list(rules_dir or [])
     catalogue = load_catalogue(dirs, only=list(only or config.rules.get("only", [])),
                                skip=list(skip or config.rules.get("skip", [])),
@@ -157,7 +161,7 @@ def scan(
     include_name: IncludeName = None,
     exclude_name: ExcludeName = None,
     output_dir: OutputDir = Path("drcheck-report"),
-    formats: Formats = "html,pdf,json",
+    formats: Formats = DEFAULT_FORMATS,
     max_workers: MaxWorkers = 16,
     max_rate: MaxRate = None,
     rules_dir: RulesDir = None,
@@ -168,6 +172,7 @@ def scan(
     title: Title = None,
     paper: Paper = None,
     template_dir: TemplateDir = None,
+    logo: Logo = None,
     suppressions: SuppressionsFile = None,
     baseline: Baseline = None,
     fail_under: FailUnder = None,
@@ -180,7 +185,7 @@ def scan(
     from drcheck.collect.session import client_config, make_client_factory
     from drcheck.runs import check_gates, collect_and_report
 
-    prepared = _prepare(config, rules_dir, only, skip, title, client, assessor, paper, template_dir)
+    prepared = _prepare(config, rules_dir, only, skip, title, client, assessor, paper, template_dir, logo)
     prepared = _assess_options(prepared, suppressions, baseline, redact, fail_under, fail_on)
     targets, unreachable = _targets(region, all_regions, profile, role_arn, external_id, org, org_role, accounts,
                                     include_account, exclude_account, include_ou, exclude_ou, include_name,
@@ -239,20 +244,21 @@ def collect(
 @app.command()
 def demo(
     output_dir: OutputDir = Path("drcheck-report"),
-    formats: Formats = "html,pdf,json",
+    formats: Formats = DEFAULT_FORMATS,
+    logo: Logo = None,
     quiet: Quiet = False,
 ) -> None:
     """Scan an emulated AWS account (no AWS account or network needed) and write the report."""
     from drcheck.demo.run import run_demo
 
-    run_demo(output_dir=output_dir, formats=formats, quiet=quiet, console=_console(quiet))
+    run_demo(output_dir=output_dir, formats=formats, quiet=quiet, console=_console(quiet), logo=logo)
 
 
 @app.command()
 def assess(
     inventory: Annotated[Path, typer.Argument(help="inventory.json from an earlier scan.")],
     output_dir: OutputDir = Path("drcheck-report"),
-    formats: Formats = "html,pdf,json",
+    formats: Formats = DEFAULT_FORMATS,
     rules_dir: RulesDir = None,
     only: Only = None,
     skip: Skip = None,
@@ -261,6 +267,7 @@ def assess(
     title: Title = None,
     paper: Paper = None,
     template_dir: TemplateDir = None,
+    logo: Logo = None,
     suppressions: SuppressionsFile = None,
     baseline: Baseline = None,
     fail_under: FailUnder = None,
@@ -275,7 +282,7 @@ def assess(
     from drcheck.runs import assess_inventory, check_gates, report_and_summarise
 
     parse_formats(formats)
-    prepared = _prepare(config, rules_dir, only, skip, title, client, assessor, paper, template_dir)
+    prepared = _prepare(config, rules_dir, only, skip, title, client, assessor, paper, template_dir, logo)
     prepared = _assess_options(prepared, suppressions, baseline, redact, fail_under, fail_on)
     data = read_inventory(inventory)
     assessment = assess_inventory(prepared.catalogue, data, prepared.assess_options)

@@ -39,16 +39,18 @@ def demo_session():
                          region_name="us-east-1")
 
 
-def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console) -> None:
+def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console, logo: Path | None = None) -> None:
     from drcheck.collect.session import client_config, make_client_factory, open_account
     from drcheck.demo.emulator import MissingApiEmulator
     from drcheck.demo.seed import seed_company
     from drcheck.pipeline import load_catalogue
+    from drcheck.report.logo import logo_data_url
     from drcheck.report.outputs import parse_formats
     from drcheck.report.view import ReportOptions
     from drcheck.runs import collect_and_report
 
     parse_formats(formats)
+    logo_url = logo_data_url(logo) if logo else None
     started = time.monotonic()
     catalogue = load_catalogue(objectives=True)
     with emulated_aws():
@@ -61,7 +63,7 @@ def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console) -
         collect_and_report(
             catalogue, [account], max_workers=8, client_factory=make_client_factory(client_config(8, max_attempts=2)),
             output_dir=output_dir, formats=formats,
-            options=ReportOptions(client="Brightpaw (demo account)", assessor="drcheck demo"),
+            options=ReportOptions(client="Brightpaw (demo account)", assessor="drcheck demo", logo=logo_url),
             template_dir=None, console=console,
         )
     console.print(f"Demo finished in {time.monotonic() - started:.1f}s. Open {output_dir / 'report.html'}")

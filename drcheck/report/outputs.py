@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from drcheck.inventory import inventory_json
 from drcheck.outputs import write_files
 from drcheck.paths import builtin_reports_dir
 from drcheck.report.render import render_html, render_pdf
+from drcheck.report.tabular import findings_csv, summary_markdown
 from drcheck.report.view import ReportOptions, build_view
 
-FORMATS = ("html", "pdf", "json")
+# format -> the file it writes; inventory.json is always written.
+FORMATS = {"html": "report.html", "pdf": "report.pdf", "json": "findings.json", "csv": "findings.csv",
+           "md": "summary.md"}
+DEFAULT_FORMATS = ",".join(FORMATS)
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -29,20 +35,26 @@ def render_outputs(
     formats: tuple[str, ...],
     options: ReportOptions,
     template_dir: Path | None = None,
+    objectives: Mapping[str, Any] | None = None,
 ) -> dict[str, bytes]:
     template_dirs = ([template_dir] if template_dir else []) + [builtin_reports_dir()]
     files: dict[str, bytes] = {"inventory.json": inventory_json(dict(assessment.inventory))}
     if "json" in formats:
         files["findings.json"] = json.dumps(assessment.findings_document(), indent=1, default=str).encode("utf-8")
-    if "html" in formats or "pdf" in formats:
-        view = build_view(assessment, options)
+    if "csv" in formats:
+        files["findings.csv"] = findings_csv(assessment.findings, assessment.rules)
+    if "html" in formats or "md" in formats:
+        view = build_view(assessment, options, objectives)
         if "html" in formats:
             files["report.html"] = render_html(view, template_dirs).encode("utf-8")
-        if "pdf" in formats:
-            files["report.pdf"] = render_pdf(render_html(view, template_dirs, for_print=True))
+        if "md" in formats:
+            files["summary.md"] = summary_markdown(view)
+    if "pdf" in formats:
+        view = build_view(assessment, options, objectives, for_print=True)
+        files["report.pdf"] = render_pdf(render_html(view, template_dirs, for_print=True))
     return files
 
 
 def write_outputs(assessment, output_dir: Path, formats: tuple[str, ...], options: ReportOptions,
-                  template_dir: Path | None = None) -> list[Path]:
-    return write_files(output_dir, render_outputs(assessment, formats, options, template_dir))
+                  template_dir: Path | None = None, objectives: Mapping[str, Any] | None = None) -> list[Path]:
+    return write_files(output_dir, render_outputs(assessment, formats, options, template_dir, objectives))

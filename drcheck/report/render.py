@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import json
+import base64
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from drcheck.errors import UserError
+
+PAPER_CSS = {"a4": "", "letter": "\n@page { size: Letter; }\n"}
 
 
 def template_environment(template_dirs: list[Path]) -> jinja2.Environment:
@@ -22,19 +26,41 @@ def template_environment(template_dirs: list[Path]) -> jinja2.Environment:
     )
 
 
+def inline_code(text: str) -> Markup:
+    """Rule prose marks parameter names with `backticks`: show them as code, escape everything else."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an unmatched backtick: leave the text as it is
+        return escape(text)
+    return Markup("").join(Markup("<code>{}</code>").format(p) if i % 2 else escape(p) for i, p in enumerate(parts))
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
 def render_html(view: dict[str, Any], template_dirs: list[Path], *, for_print: bool = False) -> str:
+    """The report page. On screen, a Content-Security-Policy allows only our own style and script
+    (by hash) and data: images, so even a markup slip could neither run code nor fetch anything."""
     env = template_environment(template_dirs)
-    env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=1, sort_keys=True, default=str)
+    env.filters["inline_code"] = inline_code
+    env.filters["n"] = lambda value: f"{value:,}" if isinstance(value, int) else value
     try:
         template = env.get_template("report.html.j2")
-        css = env.loader.get_source(env, "report.css")[0]  # type: ignore[union-attr]
-        return template.render(view=view, css=css, for_print=for_print)
+        css = env.loader.get_source(env, "report.css")[0] + PAPER_CSS.get(view["paper"], "")  # type: ignore[union-attr]
+        script = "" if for_print else env.loader.get_source(env, "report.js")[0]  # type: ignore[union-attr]
+        csp = (f"default-src 'none'; img-src data:; style-src {_sha256(css)}; "
+               + (f"script-src {_sha256(script)}; " if script else "")
+               + "base-uri 'none'; form-action 'none'")
+        return template.render(view=view, css=css, script=script, csp=csp, for_print=for_print)
     except jinja2.TemplateError as exc:
         raise UserError(f"Report template error: {exc}") from None
 
 
-def render_pdf(html: str, allowed_files: tuple[str, ...] = ()) -> bytes:
-    """PDF from the report HTML; nothing is fetched except data: URLs and the given files (a logo)."""
+def render_pdf(html: str, allowed_files: tuple[str, ...] = (), refused: list[str] | None = None) -> bytes:
+    """PDF from the report HTML; nothing is fetched except data: URLs and the given files (a logo).
+
+    `refused` collects every URL the fetcher turned down (tests assert on it).
+    """
     try:
         from weasyprint import HTML
         from weasyprint.urls import URLFetcher
@@ -42,6 +68,7 @@ def render_pdf(html: str, allowed_files: tuple[str, ...] = ()) -> bytes:
         raise UserError(
             "PDF rendering needs Pango (Debian: apt install libpango-1.0-0 libpangoft2-1.0-0): " + str(exc)
         ) from None
+    log = refused if refused is not None else []
 
     class OfflineFetcher(URLFetcher):
         """Refuses network and file URLs: account data may carry hostile URLs into the report."""
@@ -49,6 +76,8 @@ def render_pdf(html: str, allowed_files: tuple[str, ...] = ()) -> bytes:
         def fetch(self, url, headers=None):
             if url.startswith("data:") or url in allowed_files:
                 return super().fetch(url, headers)
+            log.append(url)
             raise ValueError(f"drcheck reports fetch nothing external (refused {url[:80]})")
 
-    return HTML(string=html, url_fetcher=OfflineFetcher(allowed_protocols={"data", "file"})).write_pdf()
+    fetcher = OfflineFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()

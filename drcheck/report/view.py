@@ -1,16 +1,59 @@
-"""The view model a report template reads: plain dicts built from the assessment, nothing computed in Jinja."""
+"""The view model a report template reads: plain values built from the assessment, nothing computed in Jinja.
+
+Sections and the table of contents
+----------------------------------
+`view["sections"]` lists the document's headings in order: dicts with `id` (the HTML anchor),
+`title` and `level` (1 = part, 2 = section inside it). The contents page (HTML and PDF, with
+page numbers) is built from this list only, so a template partial that adds a heading must add
+its entry too. Two ways, both keeping document order:
+
+* pass `objectives={"sections": [{"id": "objectives", "title": "Recovery objectives", "level": 1,
+  "after": "plan"}, {"id": "objectives-method", "title": "…", "level": 2, "before": "glossary"}], …}`
+  to `build_view`: each entry is placed after (or before) the named section;
+* or call `insert_section(view["sections"], entry, after=…)` on a built view.
+
+`view["objectives"]` is passed through untouched (None by default); report.html.j2 includes
+objectives.html.j2 after the remediation plan and objectives_appendix.html.j2 in the appendix
+when it is set.
+"""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from drcheck.model import SEVERITY_WEIGHTS, Status
+from drcheck import __version__
+from drcheck.model import CATEGORIES, SEVERITY_WEIGHTS, Status
 from drcheck.objectives.view import objectives_view
-from drcheck.ruleset.rule import fill_placeholders
+from drcheck.report import charts
+from drcheck.report.gaps import failed_calls, missing_permissions, unknown_groups
+from drcheck.report.plan import first_steps, remediation_plan, top_risks
+from drcheck.report.wording import (
+    CATEGORY_MEANINGS,
+    GRADE_MEANINGS,
+    NO_GRADE_MEANING,
+    category_title,
+    human_date,
+    resource_noun,
+    service_title,
+)
+from drcheck.score import GRADE_FLOORS, score
 
-MAX_RESOURCES_PER_RULE = 50
+# A report is read, not searched: past these counts a list stops informing and only adds pages
+# (and render time: WeasyPrint lays out ~5 pages a second). The HTML, which has a filter box,
+# lists more. findings.csv always has every finding.
+MAX_RESOURCES_PER_RULE = 10
+MAX_RESOURCES_PER_RULE_HTML = 50
+# Per medium: resources named per plan action, filled AWS CLI commands per action, resources
+# named per not-evaluated cause.
+MEDIUM_LIMITS = {"print": {"plan": 6, "commands": 3, "cause": 6},
+                 "html": {"plan": 20, "commands": 10, "cause": 20}}
+EVIDENCE_CHARS = 120
+TAGS_SHOWN = 4  # owner, environment, team…: enough to find who to ask, without the whole tag set
+TAG_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -19,59 +62,233 @@ class ReportOptions:
     client: str | None = None
     assessor: str | None = None
     paper: str = "a4"
+    logo: str | None = None  # a data: URL, from drcheck.report.logo.logo_data_url (validated)
+    max_resources_per_rule: int = MAX_RESOURCES_PER_RULE  # failing (and 2× passing) resources per rule, PDF
+    max_resources_per_rule_html: int = MAX_RESOURCES_PER_RULE_HTML
 
 
-def build_view(assessment: Any, options: ReportOptions) -> dict[str, Any]:
+def insert_section(sections: list[dict[str, Any]], entry: Mapping[str, Any], *, after: str | None = None,
+                   before: str | None = None) -> None:
+    """Put a ToC entry after section `after` (and its subsections) or before `before`; else at the end."""
+    entry = {"level": 1, **{k: v for k, v in entry.items() if k not in ("after", "before")}}
+    ids = [s["id"] for s in sections]
+    if before in ids:
+        sections.insert(ids.index(before), entry)
+        return
+    if after in ids:
+        index = ids.index(after)
+        level = sections[index]["level"]
+        index += 1
+        while index < len(sections) and sections[index]["level"] > level:
+            index += 1
+        sections.insert(index, entry)
+        return
+    sections.append(entry)
+
+
+def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str, Any] | None = None, *,
+               for_print: bool = False) -> dict[str, Any]:
+    """The view for the HTML page, or (for_print) for the PDF, which lists fewer resources per rule."""
+    if objectives is None:
+        objectives = objectives_view(assessment)
     card = assessment.scorecard
     findings = assessment.findings
+    inventory = assessment.inventory
+    limit = options.max_resources_per_rule if for_print else options.max_resources_per_rule_html
     by_rule: dict[str, list[dict]] = defaultdict(list)
     for finding in findings:
         by_rule[finding["rule_id"]].append(finding)
-    rule_views = []
-    for rule in assessment.rules:
-        rule_findings = by_rule.get(rule.id, [])
-        if not rule_findings:
-            continue
-        failing = [f for f in rule_findings if f["status"] == Status.FAIL]
-        rule_views.append({
-            "id": rule.id,
-            "title": rule.title,
-            "service": rule.service,
-            "category": rule.category,
-            "severity": rule.severity,
-            "description": rule.description,
-            "remediation": rule.remediation,
-            "references": rule.references,
-            "impact": SEVERITY_WEIGHTS[rule.severity] * len(failing),
-            "counts": {s.value: sum(1 for f in rule_findings if f["status"] == s) for s in Status},
-            "failing": [
-                {**f, "cli": fill_placeholders(rule.remediation["cli"], f)}
-                for f in failing[:MAX_RESOURCES_PER_RULE]
-            ],
-            "failing_more": max(0, len(failing) - MAX_RESOURCES_PER_RULE),
-            "unknown": [f for f in rule_findings if f["status"] == Status.UNKNOWN][:MAX_RESOURCES_PER_RULE],
-            "passing": [f for f in rule_findings if f["status"] == Status.PASS][:MAX_RESOURCES_PER_RULE],
-        })
-    rule_views.sort(key=lambda r: (-r["impact"], -SEVERITY_WEIGHTS[r["severity"]], r["id"]))
-    inventory = assessment.inventory
-    return {
+    accounts = [a["account_id"] for a in inventory.get("accounts", [])]
+
+    medium = MEDIUM_LIMITS["print" if for_print else "html"]
+    actions = remediation_plan(assessment.rules, by_rule, card, min(limit, medium["plan"]), medium["commands"])
+    action_of = {a["rule_id"]: a for a in actions}
+    rule_views = [_rule_view(rule, by_rule.get(rule.id, []), action_of.get(rule.id), limit)
+                  for rule in assessment.rules if by_rule.get(rule.id)]
+    categories = _categories(rule_views, card)
+    permissions = missing_permissions(findings)
+    unknown_count = card["counts"].get("UNKNOWN", 0)
+
+    view: dict[str, Any] = {
         "title": options.title,
         "client": options.client,
         "assessor": options.assessor,
         "paper": options.paper,
-        "generated_at": assessment.generated_at,
-        "collected_at": inventory.get("generated_at"),
-        "accounts": [a["account_id"] for a in inventory.get("accounts", [])],
-        "regions": inventory.get("regions", []),
+        "logo": options.logo,
+        "tool": f"drcheck {__version__}",
+        "generated_at": human_date(assessment.generated_at),
+        "collected_at": human_date(inventory.get("generated_at")),
+        "date": human_date(inventory.get("generated_at") or assessment.generated_at).split(",")[0],
+        "accounts": accounts,
+        "multi_account": len({f["account_id"] for f in findings}) > 1,
+        "regions": list(inventory.get("regions", [])),
+        "resource_count": len(inventory.get("resources", [])),
+        "rule_count": len(assessment.rules),
         "score": card["overall"],
-        "grade": card["grade"] or "–",
+        "grade": card["grade"],
         "coverage": card["coverage"],
         "counts": card["counts"],
+        "checks": len(findings),
+        "evaluated": card["counts"].get("PASS", 0) + card["counts"].get("FAIL", 0),
+        "weight_earned": card.get("weight_earned", 0),
+        "weight_possible": card.get("weight_possible", 0),
         "formula": card["formula"],
-        "categories": [{"name": k, **v} for k, v in card["by_category"].items()],
+        "meaning": GRADE_MEANINGS.get(card["grade"] or "", NO_GRADE_MEANING),
+        "meaning_head": GRADE_MEANINGS.get(card["grade"] or "", NO_GRADE_MEANING).split(". ", 1)[0] + ".",
+        "meaning_rest": (GRADE_MEANINGS.get(card["grade"] or "", NO_GRADE_MEANING).split(". ", 1) + [""])[1],
+        "weakest": _weakest(categories),
+        "risks": top_risks(actions, rules=assessment.rules),
+        "steps": first_steps(actions, card, unknown_count, [p["permission"] for p in permissions]),
+        "actions": actions,
+        "categories": categories,
         "services": [{"name": k, **v} for k, v in card["by_service"].items()],
-        "rules": rule_views,
-        "unknown": [f for f in findings if f["status"] == Status.UNKNOWN],
-        "errors": inventory.get("errors", []),
-        "objectives": objectives_view(assessment),
+        "unknown_groups": unknown_groups(findings, {r.id: r.title for r in assessment.rules},
+                                         min(limit, medium["cause"])),
+        "unknown_count": unknown_count,
+        "missing_permissions": permissions,
+        "failed_calls": failed_calls(inventory.get("errors", [])),
+        "catalogue": _catalogue(assessment.rules, by_rule),
+        "weights": [{"severity": s, "weight": w} for s, w in SEVERITY_WEIGHTS.items()],
+        "grade_floors": [{"grade": g, "floor": f} for g, f in GRADE_FLOORS],
+        "max_resources": limit,
+        "charts": _charts(card, categories, findings),
+        "objectives": objectives,
     }
+    view["sections"] = _sections(categories)
+    for entry in (objectives or {}).get("sections", []):
+        insert_section(view["sections"], entry, after=entry.get("after"), before=entry.get("before"))
+    return view
+
+
+def _rule_view(rule: Any, findings: list[dict], action: Mapping[str, Any] | None, limit: int) -> dict[str, Any]:
+    by_status: dict[str, list[dict]] = defaultdict(list)
+    for f in findings:
+        by_status[f["status"]].append(f)
+    failing, passing = by_status[Status.FAIL], by_status[Status.PASS]
+    return {
+        "id": rule.id,
+        "anchor": f"rule-{rule.id}",
+        "title": rule.title,
+        "service": rule.service,
+        "category": rule.category,
+        "severity": rule.severity,
+        "description": rule.description.strip(),
+        "fail_message": rule.messages.get("fail", ""),
+        "noun": resource_noun(rule.resource_type, 2),
+        "counts": {s.value: len(by_status[s.value]) for s in Status},
+        "impact": action["impact"] if action else 0,
+        "action": {"rank": action["rank"], "anchor": action["anchor"]} if action else None,
+        "failing": [_failing(f) for f in failing[:limit]],
+        "failing_more": max(0, len(failing) - limit),
+        "passing": [f["resource_name"] for f in passing[: 2 * limit]],  # names only: cheap to list
+        "passing_more": max(0, len(passing) - 2 * limit),
+        "not_applicable_message": rule.messages.get("not_applicable", ""),
+        "references": rule.references,
+    }
+
+
+def _failing(finding: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "name": finding["resource_name"],
+        "ident": finding["resource_id"],  # the ARN repeats Region and account (own columns); it is in the CSV
+        "region": finding["region"],
+        "account_id": finding["account_id"],
+        # Plain strings, one per cell: a box per value is what makes a long PDF slow to lay out.
+        "evidence": "\n".join(f"{k} = {_evidence_value(v)}" for k, v in (finding.get("evidence") or {}).items()),
+        "tags": _tags(finding.get("tags") or {}),
+    }
+
+
+def _tags(tags: Mapping[str, Any]) -> str:
+    shown = sorted(k for k in tags if k != "Name" and not str(k).startswith("aws:"))[:TAGS_SHOWN]
+    return " · ".join(f"{_short(str(k), TAG_CHARS)}={_short(str(tags[k]), TAG_CHARS)}" for k in shown)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _evidence_value(value: Any) -> str:
+    return _short(json.dumps(value, default=str, ensure_ascii=False, sort_keys=True), EVIDENCE_CHARS)
+
+
+def _categories(rule_views: list[dict], card: Mapping[str, Any]) -> list[dict[str, Any]]:
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for rule in rule_views:
+        grouped[rule["category"]].append(rule)
+    order = list(CATEGORIES) + sorted(set(grouped) - set(CATEGORIES))
+    categories = []
+    for name in order:
+        if name not in grouped:
+            continue
+        rules = sorted(grouped[name], key=lambda r: (-r["impact"], -SEVERITY_WEIGHTS[r["severity"]], r["id"]))
+        summary = card["by_category"].get(name, {})
+        categories.append({"id": name, "anchor": f"cat-{name}", "title": category_title(name),
+                           "meaning": CATEGORY_MEANINGS.get(name, ""), "score": summary.get("score"),
+                           "grade": summary.get("grade"), "coverage": summary.get("coverage"),
+                           "counts": summary.get("counts", {}), "rules": rules})
+    return categories
+
+
+def _weakest(categories: list[dict]) -> dict[str, Any] | None:
+    scored = [c for c in categories if c["score"] is not None]
+    if not scored:
+        return None
+    worst = min(scored, key=lambda c: c["score"])
+    return {"title": worst["title"], "score": worst["score"], "meaning": worst["meaning"], "anchor": worst["anchor"]}
+
+
+def _catalogue(rules: Any, by_rule: Mapping[str, list[dict]]) -> list[dict[str, Any]]:
+    rows = []
+    for rule in sorted(rules, key=lambda r: (list(CATEGORIES).index(r.category) if r.category in CATEGORIES
+                                             else len(CATEGORIES), r.id)):
+        counts = {s.value: 0 for s in Status}
+        for f in by_rule.get(rule.id, []):
+            counts[f["status"]] += 1
+        rows.append({"id": rule.id, "title": rule.title, "service": rule.service,
+                     "category": category_title(rule.category), "severity": rule.severity, "counts": counts,
+                     "well_architected": list(rule.references.get("well_architected", [])),
+                     "security_hub": list(rule.references.get("security_hub", [])),
+                     "anchor": f"rule-{rule.id}" if by_rule.get(rule.id) else None})
+    return rows
+
+
+def _charts(card: Mapping[str, Any], categories: list[dict], findings: list[dict]) -> dict[str, str]:
+    def note(c: Mapping[str, Any]) -> str:
+        return " · ".join(x for x in (f"grade {c['grade']}" if c["grade"] else "",
+                                      f"coverage {c['coverage']:g}%" if c["coverage"] is not None else "") if x)
+
+    category_rows = [charts.ScoreRow(c["title"], c["score"], note(c)) for c in categories]
+    service_rows = [charts.CountRow(service_title(s), dict(v["counts"])) for s, v in card["by_service"].items()]
+    titles = {c["id"]: c["title"] for c in categories}
+    by_region: dict[str, list[dict]] = defaultdict(list)
+    for f in findings:
+        if f["status"] != Status.NOT_APPLICABLE:
+            by_region[f["region"]].append(f)
+    cells = {(region, titles.get(cat, cat)): summary["score"]
+             for region, subset in by_region.items() for cat, summary in score(subset)["by_category"].items()}
+    return {
+        "gauge": charts.gauge(card["overall"], card["grade"], card["coverage"]),
+        "categories": charts.score_bars(category_rows, title="Score by category"),
+        "services": charts.status_bars(service_rows, title="Checks by service: pass, fail, not evaluated"),
+        "heat_map": charts.heat_map(sorted(by_region), [c["title"] for c in categories], cells,
+                                    title="Score by Region and category"),
+    }
+
+
+def _sections(categories: list[dict]) -> list[dict[str, Any]]:
+    sections = [
+        {"id": "summary", "title": "Executive summary", "level": 1},
+        {"id": "at-a-glance", "title": "Scores at a glance", "level": 2},
+        {"id": "plan", "title": "Remediation plan", "level": 1},
+        {"id": "findings", "title": "Findings by category", "level": 1},
+    ]
+    sections += [{"id": c["anchor"], "title": c["title"], "level": 2} for c in categories]
+    sections += [
+        {"id": "not-evaluated", "title": "Not evaluated", "level": 1},
+        {"id": "appendix", "title": "Appendix", "level": 1},
+        {"id": "method", "title": "Method and scoring", "level": 2},
+        {"id": "catalogue", "title": "Rules run", "level": 2},
+        {"id": "glossary", "title": "Glossary", "level": 2},
+    ]
+    return sections
