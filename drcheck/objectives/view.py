@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 # Headings of reports/objectives.html.j2 and objectives_appendix.html.j2, for the contents page
 # (drcheck.report.view places each after or before the named report section).
 SECTIONS = (
