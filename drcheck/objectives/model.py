@@ -223,7 +223,7 @@ def load_model(collectors: Mapping[str, Collector], linkers: Iterable[Linker], p
     """Load and validate the assumption table; AssumptionsError names the bad part."""
     path = path or ASSUMPTIONS_FILE
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as exc:
         raise AssumptionsError(f"{path}: cannot load: {exc}") from None
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data))

@@ -61,8 +61,7 @@ def load_rule_file(path: Path, *, collectors: Mapping[str, Collector], checker: 
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{path}: cannot read: {exc}") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
@@ -123,6 +122,16 @@ def load_rule_file(path: Path, *, collectors: Mapping[str, Collector], checker: 
         path, message = problems[0]
         raise RuleError(f"{rule.source}:{_field_line(node, path.split('[].')[-1])}: {message}")
     return rule
+
+
+def parse_yaml(text: str) -> tuple[Any, Any]:
+    """(node tree with line marks, data) from one parse; libyaml's C loader when available (20× faster)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
 
 
 def _field_line(node: Any, field_path: str) -> int:
