@@ -147,7 +147,10 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
         "unknown_count": unknown_count,
         "missing_permissions": permissions,
         "failed_calls": failed_calls(inventory.get("errors", [])),
-        "catalogue": _catalogue(assessment.rules, by_rule),
+        # The PDF lists only rules that found something to judge: with 100+ rules, the idle ones
+        # would fill pages (and layout time) without telling the reader anything; the HTML has all.
+        "catalogue": [r for r in _catalogue(assessment.rules, by_rule) if r["anchor"] or not for_print],
+        "catalogue_idle": sum(1 for r in assessment.rules if not by_rule.get(r.id)) if for_print else 0,
         "weights": [{"severity": s, "weight": w} for s, w in SEVERITY_WEIGHTS.items()],
         "grade_floors": [{"grade": g, "floor": f} for g, f in GRADE_FLOORS],
         "max_resources": limit,
