@@ -27,7 +27,7 @@ COLLECTORS = (
                 permission="backup:ListTags",
                 params={"ResourceArn": "BackupPlanArn"},
                 result="Tags",
-                paginate=True,
+                # one call: botocore has no paginator for backup:ListTags
                 always=True,
             ),
         ),
@@ -69,7 +69,7 @@ COLLECTORS = (
                 permission="backup:ListTags",
                 params={"ResourceArn": "BackupVaultArn"},
                 result="Tags",
-                paginate=True,
+                # one call: botocore has no paginator for backup:ListTags
                 always=True,
             ),
         ),

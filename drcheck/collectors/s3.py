@@ -53,6 +53,22 @@ COLLECTORS = (
                 not_configured=("ReplicationConfigurationNotFoundError",),
             ),
             Detail(
+                key="ObjectLockConfiguration",
+                operation="GetObjectLockConfiguration",
+                permission="s3:GetBucketObjectLockConfiguration",
+                params={"Bucket": "Name"},
+                result="ObjectLockConfiguration",
+                not_configured=("ObjectLockConfigurationNotFoundError",),
+            ),
+            # Whole answer kept (Rules), so "no lifecycle configuration" is a null, known.
+            Detail(
+                key="BucketLifecycleConfiguration",
+                operation="GetBucketLifecycleConfiguration",
+                permission="s3:GetLifecycleConfiguration",
+                params={"Bucket": "Name"},
+                not_configured=("NoSuchLifecycleConfiguration",),
+            ),
+            Detail(
                 key="Tags",
                 operation="GetBucketTagging",
                 permission="s3:GetBucketTagging",
