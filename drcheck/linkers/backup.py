@@ -22,6 +22,8 @@ PROTECTABLE_TYPES = (
     "AWS::DynamoDB::Table",
     "AWS::EFS::FileSystem",
     "AWS::S3::Bucket",
+    "AWS::FSx::FileSystem",
+    "AWS::Redshift::Cluster",
 )
 
 

@@ -29,6 +29,13 @@ class ResourceIndex:
             return f"could not list {resource_type} in {region}: {reasons}"
         return None
 
+    def problems_in_account(self, account_id: str, resource_type: str) -> list[str]:
+        """Why resources of this type cannot be relied on in some scanned Region of the account."""
+        return [f"could not list {resource_type} in {c['region']}: "
+                + ("; ".join(e.get("reason", "") for e in c.get("errors", [])) or "collection failed")
+                for (account, _, rtype), c in self._collections.items()
+                if account == account_id and rtype == resource_type and c.get("status") != "ok"]
+
     @staticmethod
     def set_derived(resource: dict, name: str, value: Any) -> None:
         resource["derived"][name] = value
