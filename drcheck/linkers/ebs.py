@@ -86,6 +86,17 @@ def link_dlm_policies(index: ResourceIndex) -> None:
 AUTOSCALING_TAG = "aws:autoscaling:groupName"  # Auto Scaling puts it on every instance it launches
 
 
+def _deleted_with_instance(volume_id: str, attachment: dict, instance: dict) -> bool:
+    """DeleteOnTermination from the volume's attachment, else from the instance's block device
+    mapping (the instance's own record of the same setting)."""
+    if attachment.get("DeleteOnTermination") is not None:
+        return bool(attachment["DeleteOnTermination"])
+    for mapping in instance["properties"].get("BlockDeviceMappings") or []:
+        if (mapping.get("Ebs") or {}).get("VolumeId") == volume_id:
+            return bool(mapping["Ebs"].get("DeleteOnTermination"))
+    return False
+
+
 def link_autoscaling_instance(index: ResourceIndex) -> None:
     """derived.autoscaling_instance: {InstanceId, AutoScalingGroupName} when the volume is deleted
     with an instance an Auto Scaling group launched (DeleteOnTermination), else None.
@@ -105,7 +116,7 @@ def link_autoscaling_instance(index: ResourceIndex) -> None:
         for attachment in attachments:
             instance = instances.get((*scope, attachment.get("InstanceId")))
             group = instance["tags"].get(AUTOSCALING_TAG) if instance else None
-            if group and attachment.get("DeleteOnTermination"):
+            if group and _deleted_with_instance(volume["id"], attachment, instance):
                 found = {"InstanceId": attachment.get("InstanceId"), "AutoScalingGroupName": group}
         index.set_derived(volume, "autoscaling_instance", found)
 

@@ -25,13 +25,13 @@ def link_workload_zones(index: ResourceIndex) -> None:
     for instance in index.of_type("AWS::EC2::Instance"):
         tag = workload_tag(instance["tags"])
         if tag and (instance["properties"].get("State") or {}).get("Name") == "running":
-            peers.setdefault((instance["account_id"], instance["region"], *tag), []).append(instance)
+            peers.setdefault((instance["account_id"], instance["region"], tag[0].lower(), tag[1]), []).append(instance)
     for instance in index.of_type("AWS::EC2::Instance"):
         tag = workload_tag(instance["tags"])
         if not tag or AUTOSCALING_TAG in instance["tags"]:
             index.set_derived(instance, "workload", None)
             continue
-        group = peers.get((instance["account_id"], instance["region"], *tag), [])
+        group = peers.get((instance["account_id"], instance["region"], tag[0].lower(), tag[1]), [])
         zones = {(i["properties"].get("Placement") or {}).get("AvailabilityZone") for i in group}
         index.set_derived(instance, "workload", {
             "TagKey": tag[0], "TagValue": tag[1], "InstanceCount": len(group),
