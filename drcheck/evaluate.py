@@ -12,7 +12,6 @@ from drcheck.linkers import Linker, link_inventory
 from drcheck.model import Status
 from drcheck.ruleset.rule import Rule
 
-
 # A failed call's reason ends "...; needs service:Action" (drcheck.collect.runner.CallError).
 _NEEDS = re.compile(r"needs ([a-z0-9-]+:[A-Za-z0-9]+)")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from aws_hooks import answer, deny
-from conftest import collect_for_rules, collect_types, verdicts
+from conftest import collect_for_rules, verdicts
 
 from drcheck.collectors import all_collectors
 from drcheck.evaluate import evaluate
@@ -177,8 +177,8 @@ def test_target_groups_and_load_balancer_attributes(aws, catalogue):
                                        TargetType="instance")["TargetGroups"][0]
     bunched = elbv2.create_target_group(Name="bunched", Protocol="HTTP", Port=80, VpcId=vpc,
                                         TargetType="instance")["TargetGroups"][0]
-    for group in (spread, bunched):
-        elbv2.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=8000 + len(group["TargetGroupName"]),
+    for port, group in enumerate((spread, bunched), start=8000):
+        elbv2.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=port,
                               DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}])
     a, b = _run(aws, "us-east-1a")[0], _run(aws, "us-east-1b")[0]
     elbv2.register_targets(TargetGroupArn=spread["TargetGroupArn"], Targets=[{"Id": a}, {"Id": b}])
@@ -268,3 +268,311 @@ def test_ebs_cross_region_copies_are_found_from_the_description(aws, catalogue):
     assert verdicts(findings, rule) == {copied: "PASS", lonely: "FAIL"}
     copies = _finding(findings, rule, copied)["evidence"]["derived.snapshot_copies"]
     assert sorted(c["Region"] for c in copies) == ["eu-west-1", "us-west-2"]
+
+
+# -- APIs moto lacks: botocore's Stubber checks requests and canned answers against the API models --
+
+
+def _stubbed_factory(stubs):
+    """A client factory whose clients for the given (service, Region) are stubbed; the rest use moto."""
+    from botocore.stub import Stubber
+
+    from drcheck.collect.session import client_config, make_client_factory
+
+    real = make_client_factory(client_config(1, max_attempts=1))
+    stubbers = []
+
+    def make(session, service, region):
+        client = real(session, service, region)
+        if (service, region) in stubs:
+            stubber = Stubber(client)
+            stubs[(service, region)](stubber)
+            stubber.activate()
+            stubbers.append(stubber)
+        return client
+
+    return make, stubbers
+
+
+def _collect_stubbed(session, catalogue, rule_ids, stubs, regions=("us-east-1",)):
+    from conftest import account
+
+    from drcheck.collect.plan import make_plan
+    from drcheck.collect.runner import collect
+
+    rules = [r for r in catalogue.rules if r.id in set(rule_ids)]
+    plan = make_plan([(r.resource_type, r.field_roots()) for r in rules], catalogue.collectors, catalogue.linkers)
+    factory, stubbers = _stubbed_factory(stubs)
+    # One worker: calls reach each stubbed client in the order they were scheduled.
+    inventory = collect(plan, [account(session, regions)], client_factory=factory, max_workers=1)
+    for stubber in stubbers:
+        stubber.assert_no_pending_responses()
+    return inventory
+
+
+def _now(hours_ago=0.0):
+    from datetime import UTC, datetime, timedelta
+
+    return datetime.now(UTC) - timedelta(hours=hours_ago)
+
+
+def _file_system(fs_id):
+    return {"OwnerId": "123456789012", "CreationToken": fs_id, "FileSystemId": fs_id,
+            "FileSystemArn": f"arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/{fs_id}",
+            "CreationTime": _now(1000), "LifeCycleState": "available", "NumberOfMountTargets": 2,
+            "SizeInBytes": {"Value": 6144}, "PerformanceMode": "generalPurpose", "Tags": []}
+
+
+def test_efs_backup_policy_and_replication(aws, catalogue):
+    ids = ["fs-protected", "fs-bare", "fs-replica", "fs-refused"]
+
+    def efs(stub):
+        stub.add_response("describe_file_systems", {"FileSystems": [_file_system(i) for i in ids]}, {})
+        # fs-protected: automatic backups and a current replica in us-west-2
+        stub.add_response("describe_backup_policy", {"BackupPolicy": {"Status": "ENABLED"}}, {"FileSystemId": ids[0]})
+        stub.add_response("describe_replication_configurations", {"Replications": [{
+            "SourceFileSystemId": ids[0], "SourceFileSystemRegion": "us-east-1", "SourceFileSystemArn": "arn:src",
+            "OriginalSourceFileSystemArn": "arn:src", "CreationTime": _now(500), "Destinations": [
+                {"Status": "ENABLED", "FileSystemId": "fs-west", "Region": "us-west-2",
+                 "LastReplicatedTimestamp": _now(0.2)}]}]}, {"FileSystemId": ids[0]})
+        # fs-bare: never configured (both "not found" errors are answers)
+        stub.add_client_error("describe_backup_policy", "PolicyNotFound", http_status_code=404,
+                              expected_params={"FileSystemId": ids[1]})
+        stub.add_client_error("describe_replication_configurations", "ReplicationNotFound", http_status_code=404,
+                              expected_params={"FileSystemId": ids[1]})
+        # fs-replica: the destination of a file system in eu-west-1
+        stub.add_client_error("describe_backup_policy", "PolicyNotFound", http_status_code=404,
+                              expected_params={"FileSystemId": ids[2]})
+        stub.add_response("describe_replication_configurations", {"Replications": [{
+            "SourceFileSystemId": "fs-origin", "SourceFileSystemRegion": "eu-west-1", "SourceFileSystemArn": "arn:o",
+            "OriginalSourceFileSystemArn": "arn:o", "CreationTime": _now(500), "Destinations": [
+                {"Status": "ENABLED", "FileSystemId": ids[2], "Region": "us-east-1"}]}]}, {"FileSystemId": ids[2]})
+        # fs-refused: no permission to read the backup policy
+        stub.add_client_error("describe_backup_policy", "AccessDeniedException", http_status_code=403,
+                              expected_params={"FileSystemId": ids[3]})
+        stub.add_client_error("describe_replication_configurations", "ReplicationNotFound", http_status_code=404,
+                              expected_params={"FileSystemId": ids[3]})
+
+    rules = ["efs-file-system-backup", "efs-file-system-cross-region-replication", "efs-file-system-replication-current"]
+    inventory = _collect_stubbed(aws, catalogue, rules, {("efs", "us-east-1"): efs})
+    findings = _evaluate(catalogue, inventory, rules)
+    assert verdicts(findings, "efs-file-system-backup") == {
+        "fs-protected": "PASS", "fs-bare": "FAIL", "fs-replica": "NOT_APPLICABLE", "fs-refused": "UNKNOWN"}
+    assert _finding(findings, "efs-file-system-backup", "fs-refused")["missing_permissions"] == [
+        "elasticfilesystem:DescribeBackupPolicy"]
+    assert verdicts(findings, "efs-file-system-cross-region-replication") == {
+        "fs-protected": "PASS", "fs-bare": "FAIL", "fs-replica": "NOT_APPLICABLE", "fs-refused": "FAIL"}
+    assert verdicts(findings, "efs-file-system-replication-current") == {
+        "fs-protected": "PASS", "fs-bare": "NOT_APPLICABLE", "fs-replica": "NOT_APPLICABLE",
+        "fs-refused": "NOT_APPLICABLE"}
+
+
+def _table(name, **extra):
+    return {"TableName": name, "TableArn": f"arn:aws:dynamodb:us-east-1:123456789012:table/{name}",
+            "TableStatus": "ACTIVE", "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"}, **extra}
+
+
+def test_dynamodb_global_table_replicas(aws, catalogue):
+    tables = {
+        "global": _table("global", GlobalTableVersion="2019.11.21", Replicas=[
+            {"RegionName": "us-east-1", "ReplicaStatus": "ACTIVE"}, {"RegionName": "us-west-2", "ReplicaStatus": "ACTIVE"}]),
+        "becoming-global": _table("becoming-global", GlobalTableVersion="2019.11.21", Replicas=[
+            {"RegionName": "us-east-1", "ReplicaStatus": "ACTIVE"},
+            {"RegionName": "eu-west-1", "ReplicaStatus": "CREATING"}]),
+        "legacy": _table("legacy", GlobalTableVersion="2017.11.29"),
+        "regional": _table("regional"),
+    }
+
+    def dynamodb(stub):
+        stub.add_response("list_tables", {"TableNames": list(tables)}, {})
+        for name, description in tables.items():
+            stub.add_response("describe_table", {"Table": description}, {"TableName": name})
+            stub.add_response("list_tags_of_resource", {"Tags": []}, {"ResourceArn": description["TableArn"]})
+
+    rule = "dynamodb-table-cross-region-copy"
+    inventory = _collect_stubbed(aws, catalogue, [rule], {("dynamodb", "us-east-1"): dynamodb})
+    findings = _evaluate(catalogue, inventory, [rule])
+    assert verdicts(findings, rule) == {"global": "PASS", "becoming-global": "FAIL", "legacy": "UNKNOWN",
+                                        "regional": "FAIL"}
+    # The table's own Region is not a copy of it.
+    assert _finding(findings, rule, "global")["evidence"]["derived.replicas"] == [
+        {"RegionName": "us-west-2", "ReplicaStatus": "ACTIVE"}]
+    assert "2017.11.29" in _finding(findings, rule, "legacy")["reason"]
+
+
+def test_rds_instance_copies_in_other_regions(aws, catalogue):
+    account = "123456789012"
+    replicated_arn = f"arn:aws:rds:us-west-2:{account}:auto-backup:ab-replicated"
+
+    def instance(name, **extra):
+        return {"DBInstanceIdentifier": name, "DBInstanceArn": f"arn:aws:rds:us-east-1:{account}:db:{name}",
+                "DbiResourceId": f"db-{name.upper()}", "Engine": "postgres", "DBInstanceStatus": "available", **extra}
+
+    def east(stub):
+        stub.add_response("describe_db_instances", {"DBInstances": [
+            instance("replicated",
+                     DBInstanceAutomatedBackupsReplications=[{"DBInstanceAutomatedBackupsArn": replicated_arn}]),
+            instance("with-replica",
+                     ReadReplicaDBInstanceIdentifiers=[f"arn:aws:rds:eu-west-1:{account}:db:with-replica-dr"]),
+            instance("local-replica-only", ReadReplicaDBInstanceIdentifiers=["local-replica-only-r"]),
+            instance("snapshot-copied"),
+        ]}, {})
+        stub.add_response("describe_db_instance_automated_backups", {"DBInstanceAutomatedBackups": []}, {})
+        stub.add_response("describe_db_snapshots", {"DBSnapshots": []}, {})
+
+    def west(stub):
+        stub.add_response("describe_db_instances", {"DBInstances": []}, {})
+        stub.add_response("describe_db_instance_automated_backups", {"DBInstanceAutomatedBackups": [{
+            "DBInstanceArn": f"arn:aws:rds:us-east-1:{account}:db:replicated", "DbiResourceId": "db-REPLICATED",
+            "Region": "us-east-1", "DBInstanceIdentifier": "replicated", "Status": "replicating",
+            "DBInstanceAutomatedBackupsArn": replicated_arn,
+            "RestoreWindow": {"EarliestTime": _now(24 * 7), "LatestTime": _now(0.1)}}]}, {})
+        stub.add_response("describe_db_snapshots", {"DBSnapshots": [{
+            "DBSnapshotIdentifier": "copied-tonight", "DBInstanceIdentifier": "snapshot-copied",
+            "DbiResourceId": "db-SNAPSHOT-COPIED", "SourceRegion": "us-east-1", "Status": "available",
+            "SnapshotType": "manual", "SnapshotCreateTime": _now(3),
+            "DBSnapshotArn": f"arn:aws:rds:us-west-2:{account}:snapshot:copied-tonight"}]}, {})
+
+    rules = ["rds-instance-cross-region", "rds-automated-backup-replication-current"]
+    inventory = _collect_stubbed(aws, catalogue, rules, {("rds", "us-east-1"): east, ("rds", "us-west-2"): west},
+                                 regions=("us-east-1", "us-west-2"))
+    findings = _evaluate(catalogue, inventory, rules)
+    assert verdicts(findings, "rds-instance-cross-region") == {
+        "replicated": "PASS", "with-replica": "PASS", "local-replica-only": "FAIL", "snapshot-copied": "PASS"}
+    kinds = _finding(findings, "rds-instance-cross-region", "replicated")["evidence"]["derived.cross_region_copies"]
+    assert kinds[0]["Kind"] == "automated-backup-replication" and kinds[0]["Status"] == "replicating"
+    assert verdicts(findings, "rds-automated-backup-replication-current") == {"replicated": "PASS"}
+
+
+def test_elasticache_serverless_caches(aws, catalogue):
+    caches = [("sessions", "valkey", 7), ("queue", "redis", 0), ("memo", "memcached", 0)]
+
+    def elasticache(stub):
+        stub.add_response("describe_serverless_caches", {"ServerlessCaches": [
+            {"ServerlessCacheName": name, "Engine": engine, "SnapshotRetentionLimit": days,
+             "ARN": f"arn:aws:elasticache:us-east-1:123456789012:serverlesscache:{name}"}
+            for name, engine, days in caches]}, {})
+        for name, _, _ in caches:
+            stub.add_response("list_tags_for_resource", {"TagList": [{"Key": "team", "Value": "core"}]},
+                              {"ResourceName": f"arn:aws:elasticache:us-east-1:123456789012:serverlesscache:{name}"})
+
+    rule = "elasticache-serverless-cache-snapshot-retention"
+    inventory = _collect_stubbed(aws, catalogue, [rule], {("elasticache", "us-east-1"): elasticache})
+    findings = _evaluate(catalogue, inventory, [rule])
+    assert verdicts(findings, rule) == {"sessions": "PASS", "queue": "FAIL", "memo": "NOT_APPLICABLE"}
+    assert findings[0]["tags"] == {"team": "core"}
+
+
+# -- S3, DynamoDB, RDS snapshots and the remaining services on moto --------------------------------
+
+
+def test_s3_object_lock_mfa_delete_and_lifecycle(aws, catalogue):
+    s3 = aws.client("s3")
+    s3.create_bucket(Bucket="vault-bucket", ObjectLockEnabledForBucket=True)
+    for name in ("careless-bucket", "careful-bucket", "plain-bucket"):
+        s3.create_bucket(Bucket=name)
+    for name in ("careless-bucket", "careful-bucket"):
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    for name, days in (("careless-bucket", 1), ("careful-bucket", 30)):
+        s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": [
+            {"ID": "tidy", "Status": "Enabled", "Filter": {"Prefix": ""},
+             "NoncurrentVersionExpiration": {"NoncurrentDays": days}}]})
+    rules = ["s3-bucket-object-lock", "s3-bucket-mfa-delete", "s3-bucket-lifecycle-keeps-noncurrent-versions"]
+    findings = _evaluate(catalogue, collect_for_rules(aws, catalogue, rules), rules)
+    assert verdicts(findings, "s3-bucket-object-lock") == {
+        "vault-bucket": "PASS", "careless-bucket": "FAIL", "careful-bucket": "FAIL", "plain-bucket": "NOT_APPLICABLE"}
+    assert verdicts(findings, "s3-bucket-mfa-delete")["careful-bucket"] == "FAIL"
+    assert verdicts(findings, "s3-bucket-lifecycle-keeps-noncurrent-versions") == {
+        "vault-bucket": "PASS", "careless-bucket": "FAIL", "careful-bucket": "PASS", "plain-bucket": "NOT_APPLICABLE"}
+
+
+def test_s3_lifecycle_refused_is_unknown(aws, catalogue):
+    s3 = aws.client("s3")
+    s3.create_bucket(Bucket="guarded-bucket")
+    s3.put_bucket_versioning(Bucket="guarded-bucket", VersioningConfiguration={"Status": "Enabled"})
+    deny(aws, "s3", "GetBucketLifecycleConfiguration")
+    rule = "s3-bucket-lifecycle-keeps-noncurrent-versions"
+    finding = _evaluate(catalogue, collect_for_rules(aws, catalogue, [rule]), [rule])[0]
+    assert finding["status"] == "UNKNOWN"
+    assert finding["missing_permissions"] == ["s3:GetLifecycleConfiguration"]
+
+
+def test_dynamodb_capacity_scaling_and_backups(aws, catalogue):
+    ddb = aws.client("dynamodb")
+    key = {"KeySchema": [{"AttributeName": "k", "KeyType": "HASH"}],
+           "AttributeDefinitions": [{"AttributeName": "k", "AttributeType": "S"}]}
+    ddb.create_table(TableName="on-demand", BillingMode="PAY_PER_REQUEST", **key)
+    for name in ("half-scaled", "scaled"):
+        ddb.create_table(TableName=name, ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}, **key)
+    scaling = aws.client("application-autoscaling")
+    for table, dimension in [("half-scaled", "Read"), ("scaled", "Read"), ("scaled", "Write")]:
+        scaling.register_scalable_target(ServiceNamespace="dynamodb", ResourceId=f"table/{table}", MinCapacity=5,
+                                         MaxCapacity=50, ScalableDimension=f"dynamodb:table:{dimension}CapacityUnits")
+    ddb.create_backup(TableName="scaled", BackupName="scaled-weekly")
+    rules = ["dynamodb-table-capacity-scaling", "dynamodb-table-backup-plan"]
+    findings = _evaluate(catalogue, collect_for_rules(aws, catalogue, rules), rules)
+    assert verdicts(findings, "dynamodb-table-capacity-scaling") == {
+        "on-demand": "PASS", "half-scaled": "FAIL", "scaled": "PASS"}
+    missing = _finding(findings, "dynamodb-table-capacity-scaling", "half-scaled")["evidence"]["derived.unscaled_capacity"]
+    assert missing == ["table/half-scaled WriteCapacityUnits"]
+    assert verdicts(findings, "dynamodb-table-backup-plan") == {
+        "on-demand": "FAIL", "half-scaled": "FAIL", "scaled": "PASS"}
+
+
+def test_rds_cluster_snapshots_and_global_clusters(aws, catalogue):
+    rds = aws.client("rds")
+    cluster = rds.create_db_cluster(DBClusterIdentifier="orders", Engine="aurora-postgresql", MasterUsername="admin",
+                                    MasterUserPassword="password123", CopyTagsToSnapshot=True)["DBCluster"]
+    rds.create_db_cluster_snapshot(DBClusterIdentifier="orders", DBClusterSnapshotIdentifier="orders-manual")
+    rds.create_global_cluster(GlobalClusterIdentifier="orders-global", SourceDBClusterIdentifier=cluster["DBClusterArn"])
+    rules = ["rds-cluster-recent-recovery-point", "rds-cluster-copy-tags-to-snapshot", "rds-cluster-cross-region",
+             "rds-global-cluster-multi-region"]
+    inventory = collect_for_rules(aws, catalogue, rules)
+    findings = _evaluate(catalogue, inventory, rules)
+    assert verdicts(findings, "rds-cluster-copy-tags-to-snapshot") == {"orders": "PASS"}
+    recovery = _finding(findings, "rds-cluster-recent-recovery-point", "orders")
+    assert recovery["status"] == "PASS" and recovery["evidence"]["derived.latest_snapshot_time"]
+    # A global database with only its primary is no copy in another Region.
+    assert verdicts(findings, "rds-global-cluster-multi-region") == {"orders-global": "FAIL"}
+    assert verdicts(findings, "rds-cluster-cross-region") == {"orders": "FAIL"}
+    record = next(r for r in inventory["resources"] if r["resource_type"] == "AWS::RDS::GlobalCluster")
+    assert record["region"] == "us-east-1"  # listed once per account, reported in its writer's Region
+
+
+def test_fsx_memorydb_redshift_opensearch_and_dax(aws, catalogue):
+    subnet = _subnets_by_zone(aws)["us-east-1a"]["SubnetId"]
+    aws.client("fsx").create_file_system(FileSystemType="WINDOWS", StorageCapacity=32, SubnetIds=[subnet],
+                                         WindowsConfiguration={"ThroughputCapacity": 8, "DeploymentType": "SINGLE_AZ_2",
+                                                               "AutomaticBackupRetentionDays": 30})
+    aws.client("memorydb").create_cluster(ClusterName="ledger", NodeType="db.t4g.small", ACLName="open-access",
+                                          NumReplicasPerShard=1, SnapshotRetentionLimit=7)
+    aws.client("redshift").create_cluster(ClusterIdentifier="dw", NodeType="ra3.xlplus", MasterUsername="admin",
+                                          MasterUserPassword="Password123", AutomatedSnapshotRetentionPeriod=7)
+    aws.client("opensearch").create_domain(DomainName="logs", ClusterConfig={
+        "InstanceCount": 3, "ZoneAwarenessEnabled": True, "DedicatedMasterEnabled": True, "DedicatedMasterCount": 3})
+    aws.client("dax").create_cluster(ClusterName="reads", NodeType="dax.t3.small", ReplicationFactor=3,
+                                     IamRoleArn="arn:aws:iam::123456789012:role/dax")
+    rules = ["fsx-file-system-multi-az", "fsx-file-system-backup-retention", "memorydb-cluster-snapshot-retention",
+             "memorydb-cluster-replicas", "redshift-cluster-snapshot-retention", "redshift-cluster-multi-az",
+             "opensearch-domain-zone-awareness", "opensearch-domain-data-nodes", "opensearch-domain-dedicated-masters",
+             "dax-cluster-node-count"]
+    inventory = collect_for_rules(aws, catalogue, rules)
+    findings = _evaluate(catalogue, inventory, rules)
+    status = {f["rule_id"]: f["status"] for f in findings}
+    assert status == {
+        "fsx-file-system-multi-az": "FAIL", "fsx-file-system-backup-retention": "PASS",
+        "memorydb-cluster-snapshot-retention": "PASS", "memorydb-cluster-replicas": "PASS",
+        "redshift-cluster-snapshot-retention": "PASS", "redshift-cluster-multi-az": "FAIL",
+        "opensearch-domain-zone-awareness": "PASS", "opensearch-domain-data-nodes": "PASS",
+        "opensearch-domain-dedicated-masters": "PASS", "dax-cluster-node-count": "PASS",
+    }
+    domain = next(r for r in inventory["resources"] if r["resource_type"] == "AWS::OpenSearchService::Domain")
+    assert domain["arn"] == "arn:aws:es:us-east-1:123456789012:domain/logs"
+
+
+def test_opensearch_describe_refused_is_unknown(aws, catalogue):
+    aws.client("opensearch").create_domain(DomainName="logs")
+    deny(aws, "opensearch", "DescribeDomain")
+    rule = "opensearch-domain-zone-awareness"
+    finding = _evaluate(catalogue, collect_for_rules(aws, catalogue, [rule]), [rule])[0]
+    assert finding["status"] == "UNKNOWN" and finding["missing_permissions"] == ["es:DescribeDomain"]
