@@ -327,7 +327,9 @@ def test_efs_backup_policy_and_replication(aws, catalogue):
     ids = ["fs-protected", "fs-bare", "fs-replica", "fs-refused"]
 
     def efs(stub):
-        stub.add_response("describe_file_systems", {"FileSystems": [_file_system(i) for i in ids]}, {})
+        listed = [_file_system(i) for i in ids]
+        listed[2]["FileSystemProtection"] = {"ReplicationOverwriteProtection": "REPLICATING"}
+        stub.add_response("describe_file_systems", {"FileSystems": listed}, {})
         # fs-protected: automatic backups and a current replica in us-west-2
         stub.add_response("describe_backup_policy", {"BackupPolicy": {"Status": "ENABLED"}}, {"FileSystemId": ids[0]})
         stub.add_response("describe_replication_configurations", {"Replications": [{
