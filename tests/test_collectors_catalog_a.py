@@ -52,6 +52,9 @@ LINKED = [
      "application-autoscaling:DescribeScalableTargets"),
     ("dynamodb", "ListBackups", "dynamodb-table-backup-plan", "dynamodb:ListBackups"),
     ("rds", "DescribeDBSnapshots", "rds-instance-backup-enabled", "rds:DescribeDBSnapshots"),
+    ("rds", "DescribeDBClusterSnapshots", "rds-cluster-cross-region", "rds:DescribeDBClusterSnapshots"),
+    ("elbv2", "DescribeTargetHealth", "elbv2-target-group-healthy-targets-multi-az",
+     "elasticloadbalancing:DescribeTargetHealth"),
 ]
 
 
@@ -70,6 +73,14 @@ def _seed_for_linked(session):
     session.client("rds").create_db_instance(
         DBInstanceIdentifier="stalled", Engine="postgres", DBInstanceClass="db.t3.micro", AllocatedStorage=20,
         MasterUsername="admin", MasterUserPassword="password123", BackupRetentionPeriod=0)
+    session.client("rds").create_db_cluster(DBClusterIdentifier="orders", Engine="aurora-postgresql",
+                                            MasterUsername="admin", MasterUserPassword="password123")
+    subnets = ec2.describe_subnets()["Subnets"]
+    elbv2 = session.client("elbv2")
+    lb = elbv2.create_load_balancer(Name="web", Subnets=[subnets[0]["SubnetId"], subnets[1]["SubnetId"]])
+    group = elbv2.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=subnets[0]["VpcId"])
+    elbv2.create_listener(LoadBalancerArn=lb["LoadBalancers"][0]["LoadBalancerArn"], Protocol="HTTP", Port=80,
+                          DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroups"][0]["TargetGroupArn"]}])
 
 
 @pytest.mark.parametrize("service,operation,rule_id,permission", LINKED, ids=[x[1] for x in LINKED])
