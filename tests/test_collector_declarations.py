@@ -54,9 +54,23 @@ def _item_shape(collector):
     return item.member if isinstance(item, ListShape) else item
 
 
-def _first_field(expression: str) -> str:
-    """The property an expression starts from: `Table.TableArn` -> Table, `[Name]` -> Name."""
-    return re.findall(r"[A-Za-z_]\w*", expression)[0]
+def _roots(node: dict) -> set[str]:
+    """Properties a JMESPath AST reads at its top level (`Table.TableArn` -> Table,
+    `join(' ', [Name, Type])` -> Name, Type)."""
+    kind, children = node.get("type"), node.get("children") or []
+    if kind == "field":
+        return {node["value"]}
+    if kind in ("subexpression", "index_expression", "projection", "filter_projection", "flatten", "pipe"):
+        return _roots(children[0]) if children else set()
+    found: set[str] = set()
+    for child in children:
+        if isinstance(child, dict):
+            found |= _roots(child)
+    return found
+
+
+def _first_fields(expression: str) -> set[str]:
+    return _roots(jmespath.compile(expression).parsed)
 
 
 @pytest.mark.parametrize("collector", COLLECTORS.values(), ids=list(COLLECTORS))
@@ -77,10 +91,14 @@ def test_list_call_matches_botocore(collector):
     assert item is not _ANY and item is not None, f"result_key {collector.result_key!r} does not resolve"
     assert PERMISSION.match(collector.list_permission)
     assert collector.list_permission == _expected_permission(collector.service, collector.list_operation)
+    if getattr(collector, "singleton", False):
+        return  # one resource per account and Region: its id is the Region
     if collector.item_name:
         assert collector.id_field == collector.item_name
     else:
-        assert isinstance(item, StructureShape) and collector.id_field in item.members
+        assert isinstance(item, StructureShape)
+        # Child resources also carry their parent's identifying parameters.
+        assert _first_fields(collector.id_field) <= set(item.members) | set(collector.parent_params)
 
 
 @pytest.mark.parametrize("collector", COLLECTORS.values(), ids=list(COLLECTORS))
@@ -90,7 +108,7 @@ def test_identity_fields_resolve(collector):
     known |= {d.key for d in collector.details} | set(collector.parent_params)
     for name in (collector.arn_field, collector.name_field, collector.tags_field):
         if name:
-            assert _first_field(name) in known, f"{name!r} is neither a list field nor a detail key"
+            assert _first_fields(name) <= known, f"{name!r} is neither a list field nor a detail key"
     if collector.arn_template:
         fields = set(re.findall(r"{(\w+)}", collector.arn_template)) - {"partition", "region", "account_id"}
         assert fields <= known
@@ -116,8 +134,8 @@ def test_detail_calls_match_botocore(collector, detail):
     available |= set(collector.parent_params)
     for expression in detail.params.values():
         jmespath.compile(expression)
-        if detail.each is None:  # per-item details read their parameters from the item instead
-            assert _first_field(expression) in available, f"{expression!r} is not available before {detail.key}"
+        if getattr(detail, "each", None) is None:  # per-item details read their parameters from the item
+            assert _first_fields(expression) <= available, f"{expression!r} is not available before {detail.key}"
     if detail.result:
         assert _select(operation.output_shape, detail.result) is not _ANY, f"result {detail.result!r} does not resolve"
     if detail.paginate:

@@ -39,7 +39,11 @@ def link_backup_copy_regions(index: ResourceIndex) -> None:
             if problem:
                 problems.append(problem)
                 continue
-            if not selection_matches(selection["properties"]["BackupSelection"], resource):
+            matched = selection_matches(selection["properties"]["BackupSelection"], resource)
+            if matched is None:  # the coverage linker could not tell either; it says why
+                problems.append(f"whether selection {selection['name']} picks {resource['id']} is not known")
+                continue
+            if not matched:
                 continue
             plan = plans.get((*scope, selection["properties"].get("BackupPlanId")))
             problem = index.detail_problem(plan, "BackupPlan") if plan else "the selection's plan was not listed"

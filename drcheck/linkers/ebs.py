@@ -1,5 +1,4 @@
-"""EBS protection facts: the newest completed snapshot of each volume, DLM policies targeting it,
-and whether it is a disposable volume of an Auto Scaling instance."""
+"""EBS protection facts: the newest completed snapshot of each volume, and DLM policies targeting it."""
 
 from __future__ import annotations
 
@@ -34,17 +33,6 @@ def _targets(policy_details: dict, tags: dict[str, str]) -> bool:
     return any(tags.get(t.get("Key")) == t.get("Value") for t in wanted)
 
 
-def _copy_targets(policy_details: dict) -> list[str]:
-    """Regions a DLM snapshot policy copies to (Target, or the older TargetRegion)."""
-    targets = []
-    for schedule in policy_details.get("Schedules") or []:
-        for rule in schedule.get("CrossRegionCopyRules") or []:
-            target = rule.get("Target") or rule.get("TargetRegion")
-            if target and not str(target).startswith("arn:"):  # an ARN target is an Outpost, not a Region
-                targets.append(str(target))
-    return sorted(set(targets))
-
-
 def link_dlm_policies(index: ResourceIndex) -> None:
     """derived.dlm_policies: enabled DLM snapshot policies whose target tags match the volume
     (VOLUME policies) or the instance it is attached to (INSTANCE policies)."""
@@ -75,50 +63,11 @@ def link_dlm_policies(index: ResourceIndex) -> None:
                     problems.append(f"instance of attached volume {volume['id']} not collected")
                 hit = hit or any(i is not None and _targets(details, i["tags"]) for i in attached)
             if hit:
-                matching.append({"PolicyId": policy["id"], "Description": body.get("Description"),
-                                 "CrossRegionCopyTargets": _copy_targets(details)})
+                matching.append({"PolicyId": policy["id"], "Description": body.get("Description")})
         if matching or not problems:
             index.set_derived(volume, "dlm_policies", matching)
         else:
             index.set_unknown(volume, "dlm_policies", "; ".join(problems))
-
-
-AUTOSCALING_TAG = "aws:autoscaling:groupName"  # Auto Scaling puts it on every instance it launches
-
-
-def _deleted_with_instance(volume_id: str, attachment: dict, instance: dict) -> bool:
-    """DeleteOnTermination from the volume's attachment, else from the instance's block device
-    mapping (the instance's own record of the same setting)."""
-    if attachment.get("DeleteOnTermination") is not None:
-        return bool(attachment["DeleteOnTermination"])
-    for mapping in instance["properties"].get("BlockDeviceMappings") or []:
-        if (mapping.get("Ebs") or {}).get("VolumeId") == volume_id:
-            return bool(mapping["Ebs"].get("DeleteOnTermination"))
-    return False
-
-
-def link_autoscaling_instance(index: ResourceIndex) -> None:
-    """derived.autoscaling_instance: {InstanceId, AutoScalingGroupName} when the volume is deleted
-    with an instance an Auto Scaling group launched (DeleteOnTermination), else None.
-
-    Such a volume is disposable by design: the group replaces the instance from its launch
-    template, so its data must live elsewhere and the volume itself needs no backup.
-    """
-    instances = {(r["account_id"], r["region"], r["id"]): r for r in index.of_type("AWS::EC2::Instance")}
-    for volume in index.of_type("AWS::EC2::Volume"):
-        scope = (volume["account_id"], volume["region"])
-        attachments = volume["properties"].get("Attachments") or []
-        problem = index.problem(*scope, "AWS::EC2::Instance")
-        if attachments and problem:
-            index.set_unknown(volume, "autoscaling_instance", problem)
-            continue
-        found = None
-        for attachment in attachments:
-            instance = instances.get((*scope, attachment.get("InstanceId")))
-            group = instance["tags"].get(AUTOSCALING_TAG) if instance else None
-            if group and _deleted_with_instance(volume["id"], attachment, instance):
-                found = {"InstanceId": attachment.get("InstanceId"), "AutoScalingGroupName": group}
-        index.set_derived(volume, "autoscaling_instance", found)
 
 
 LINKERS = (
@@ -133,11 +82,5 @@ LINKERS = (
         provides={"AWS::EC2::Volume": ("dlm_policies",)},
         requires={"AWS::DLM::LifecyclePolicy": ("Policy",), "AWS::EC2::Instance": (), "AWS::EC2::Volume": ()},
         link=link_dlm_policies,
-    ),
-    Linker(
-        name="ebs-autoscaling-instance",
-        provides={"AWS::EC2::Volume": ("autoscaling_instance",)},
-        requires={"AWS::EC2::Instance": (), "AWS::EC2::Volume": ()},
-        link=link_autoscaling_instance,
     ),
 )

@@ -4,7 +4,7 @@ Scaling groups (groups are judged at group level)."""
 from __future__ import annotations
 
 from drcheck.linkers import Linker
-from drcheck.linkers.ebs import AUTOSCALING_TAG
+from drcheck.linkers.ebs_autoscaling import AUTOSCALING_TAG
 from drcheck.linkers.index import ResourceIndex
 
 # Tag keys that name a workload, in order of preference (matched without regard to case);
