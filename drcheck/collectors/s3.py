@@ -74,6 +74,8 @@ COLLECTORS = (
             ),
             # Only for destinations outside the account's listing (another account's bucket):
             # one HEAD per such destination, to learn its Region without reading anything in it.
+            # HeadBucket's IAM action is s3:ListBucket, but the answer needed here (the Region
+            # header) also comes with the 403, so a policy without s3:ListBucket loses nothing.
             Detail(
                 key="DestinationBucketRegions",
                 operation="HeadBucket",
