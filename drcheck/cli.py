@@ -414,17 +414,32 @@ def rules_show(rule_id: Annotated[str, typer.Argument(help="Rule id.")], rules_d
 
 @rules_app.command("check")
 def rules_check(directory: Annotated[Path, typer.Argument(help="Directory of rule files.")]) -> None:
-    """Validate a directory of rules and run their examples."""
-    from drcheck.pipeline import load_catalogue
-    from drcheck.ruleset.examples import example_failures
+    """Validate a directory of custom rules and run their examples.
 
-    catalogue = load_catalogue([directory], include_builtin=False)
-    failures = [line for rule in catalogue.rules for line in example_failures(rule)]
-    for line in failures:
+    Prints one line per problem (file:line: message) and exits 1 if there is any; a directory
+    that is missing or holds no rule files is a usage error (exit 2).
+    """
+    from drcheck.collectors import all_collectors
+    from drcheck.linkers import all_linkers
+    from drcheck.paths import builtin_rules_dir
+    from drcheck.ruleset.examples import example_failures
+    from drcheck.ruleset.loader import check_rule_files, rule_files
+
+    if not directory.is_dir():
+        raise UserError(f"{directory}: rules directory not found")
+    if not rule_files(directory):
+        raise UserError(f"{directory}: no rule files (*.yaml) found")
+    collectors, linkers = all_collectors(), all_linkers()
+    builtin, _ = check_rule_files(builtin_rules_dir(), collectors=collectors, linkers=linkers)
+    reserved = {} if directory.resolve() == builtin_rules_dir().resolve() else {r.id: r.source for r in builtin}
+    rules, problems = check_rule_files(directory, collectors=collectors, linkers=linkers, reserved=reserved)
+    problems += [line for rule in rules for line in example_failures(rule)]
+    for line in problems:
         typer.echo(line, err=True)
-    if failures:
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) in {directory}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"{len(catalogue.rules)} rule(s) valid, {sum(len(r.examples) for r in catalogue.rules)} example(s) pass")
+    typer.echo(f"{len(rules)} rule(s) valid, {sum(len(r.examples) for r in rules)} example(s) pass")
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -10,6 +11,9 @@ from typing import Any
 from drcheck.linkers import Linker, link_inventory
 from drcheck.model import Status
 from drcheck.ruleset.rule import Rule
+
+# A failed call's reason ends "...; needs service:Action" (drcheck.collect.runner.CallError).
+_NEEDS = re.compile(r"needs ([a-z0-9-]+:[A-Za-z0-9]+)")
 
 
 def evaluate(
@@ -118,5 +122,5 @@ def _finding(rule: Rule, resource: Mapping[str, Any], verdict: Mapping[str, Any]
             entry["permission"] for entry in (resource.get("unavailable") or {}).values()
             if isinstance(entry, dict) and entry.get("permission") and entry.get("error_code")
             and entry.get("operation", "") in finding["reason"]
-        })
+        } | set(_NEEDS.findall(finding["reason"])))  # failed calls behind a linker's derived field
     return finding

@@ -127,3 +127,47 @@ def test_tags_and_resource_fields():
 def test_compile_errors(spec, message):
     with pytest.raises(ConditionError, match=message):
         compile_condition(spec, {})
+
+
+def test_projection_collects_item_fields():
+    nodes = {"Nodes": [{"AvailabilityZone": "a"}, {"AvailabilityZone": "b"}, {"NodeId": "no-zone-yet"}]}
+    assert run({"field": "Nodes[].AvailabilityZone", "length_gte": 2}, nodes).value is True
+    outcome = run({"field": "Nodes[].AvailabilityZone", "distinct_gte": 2}, nodes)
+    assert outcome.value is True and outcome.evidence == {"Nodes[].AvailabilityZone": ["a", "b"]}
+    same = {"Nodes": [{"AvailabilityZone": "a"}, {"AvailabilityZone": "a"}]}
+    assert run({"field": "Nodes[].AvailabilityZone", "distinct_gte": 2}, same).value is False
+
+
+def test_nested_projection_flattens():
+    groups = {"NodeGroups": [{"Members": [{"Zone": "a"}, {"Zone": "b"}]}, {"Members": [{"Zone": "c"}]}]}
+    outcome = run({"field": "NodeGroups[].Members[].Zone", "distinct_gte": 3}, groups)
+    assert outcome.value is True and outcome.evidence["NodeGroups[].Members[].Zone"] == ["a", "b", "c"]
+
+
+def test_projection_of_missing_or_null_list():
+    assert run({"field": "Nodes[].AvailabilityZone", "distinct_gte": 1}, {"Nodes": None}).value is False
+    assert run({"field": "Nodes[].AvailabilityZone", "distinct_gte": 1}, {}).value is None
+    outcome = run({"field": "Nodes[].AvailabilityZone", "distinct_gte": 1}, {},
+                  unavailable={"Nodes": {"reason": "DescribeClusters failed: AccessDenied"}})
+    assert outcome.value is None and "AccessDenied" in outcome.reasons[0]
+
+
+def test_projection_unknown_item_is_unknown():
+    items = {"Rules": [{"Zone": "a"}, {"_unavailable": {"Zone": {"reason": "zone not known"}}}]}
+    outcome = run({"field": "Rules[].Zone", "distinct_gte": 1}, items)
+    assert outcome.value is None and "zone not known" in outcome.reasons[0]
+
+
+def test_projection_over_derived_list():
+    derived = {"replicas": [{"RegionName": "eu-west-1"}, {"RegionName": "us-west-2"}]}
+    assert run({"field": "derived.replicas[].RegionName", "distinct_gte": 2}, derived=derived).value is True
+    outcome = run({"field": "derived.replicas[].RegionName", "distinct_gte": 2},
+                  unavailable={"derived.replicas": {"reason": "DescribeTable failed"}})
+    assert outcome.value is None and "DescribeTable failed" in outcome.reasons[0]
+
+
+def test_distinct_needs_a_number_and_path_may_not_end_in_projection():
+    with pytest.raises(ConditionError, match="needs a number"):
+        compile_condition({"field": "Nodes[].Zone", "distinct_gte": "two"}, {})
+    with pytest.raises(ConditionError, match="bad field path"):
+        compile_condition({"field": "Nodes[]", "length_gte": 1}, {})

@@ -204,15 +204,16 @@ class _Run:
                 record.setdefault("errors", []).append(error.as_dict())
                 items = []
         client = account.clients[(collector.service, region)]
-        for item in items:
-            resource = _new_resource(collector, item, account, scope[1], parent)
+        new = [_new_resource(collector, item, account, scope[1], parent) for item in items]
+        listed = frozenset(r["id"] for r in new)
+        for resource in new:
             self.resources.append(resource)
             details = pc.details()
             if details:
                 self.outstanding[scope] += 1
                 self._submit(_run_details, lambda f, r=resource: self._detailed(f, r, pc, account, region),
                              f"{account.account_id} {resource['region']} {collector.service}",
-                             client, collector, details, resource)
+                             client, collector, details, resource, listed)
             else:
                 _finish_resource(collector, resource, account)
         self._task_done(pc, account, region)
@@ -281,12 +282,16 @@ def _list_items(client: Any, collector: Collector, params: dict) -> list:
     return list(items or [])
 
 
-def _run_details(client: Any, collector: Collector, details: tuple[Detail, ...], resource: dict) -> list:
+def _run_details(client: Any, collector: Collector, details: tuple[Detail, ...], resource: dict,
+                 listed: frozenset[str] = frozenset()) -> list:
     """Call each planned detail for one resource; store results or the reason they are missing."""
     errors: list[CallError] = []
     properties = resource["properties"]
     for detail in details:
         if detail.skip_if_present and properties.get(detail.skip_if_present) is not None:
+            continue
+        if detail.each is not None:
+            properties[detail.key] = _run_each(client, detail, properties, listed, errors)
             continue
         params = dict(detail.constant_params)
         missing = []
@@ -301,14 +306,7 @@ def _run_details(client: Any, collector: Collector, details: tuple[Detail, ...],
             }
             continue
         try:
-            method = _method_name(detail.operation)
-            if detail.paginate and client.can_paginate(method):
-                response = client.get_paginator(method).paginate(**params).build_full_result()
-            else:
-                response = getattr(client, method)(**params)
-            response.pop("ResponseMetadata", None)
-            value = jmespath.search(detail.result, response) if detail.result else response
-            properties[detail.key] = to_jsonable(value)
+            properties[detail.key] = to_jsonable(_call(client, detail, params))
         except Exception as exc:  # recorded on the resource: rules reading this key say UNKNOWN
             error = _call_error(detail.operation, detail.permission, exc)
             if error.error_code in detail.not_configured:
@@ -317,6 +315,37 @@ def _run_details(client: Any, collector: Collector, details: tuple[Detail, ...],
             resource["unavailable"][detail.key] = error.as_dict()
             errors.append(error)
     return errors
+
+
+def _call(client: Any, detail: Detail, params: dict) -> Any:
+    method = _method_name(detail.operation)
+    if detail.paginate and client.can_paginate(method):
+        response = client.get_paginator(method).paginate(**params).build_full_result()
+    else:
+        response = getattr(client, method)(**params)
+    response.pop("ResponseMetadata", None)
+    return jmespath.search(detail.result, response) if detail.result else response
+
+
+def _run_each(client: Any, detail: Detail, properties: dict, listed: frozenset[str],
+              errors: list[CallError]) -> dict:
+    """One call per item `detail.each` names; a failed item is an entry with its reason."""
+    results: dict[str, Any] = {}
+    for item in detail.each(properties, listed) if detail.each else ():
+        params = dict(detail.constant_params)
+        params.update({param: jmespath.search(expression, item) for param, expression in detail.params.items()})
+        try:
+            results[str(item)] = to_jsonable(_call(client, detail, params))
+        except Exception as exc:  # kept per item: the rule reading it says why it could not tell
+            error = _call_error(detail.operation, detail.permission, exc)
+            answer = None
+            if detail.answer_in_error is not None and isinstance(exc, ClientError):
+                answer = detail.answer_in_error(exc.response)
+            if answer is None:
+                errors.append(error)
+                answer = {"Error": f"{error.error_code} ({error.message})"}
+            results[str(item)] = to_jsonable(answer)
+    return results
 
 
 def _call_error(operation: str, permission: str, exc: BaseException) -> CallError:

@@ -32,7 +32,7 @@ COLLECTORS = (
                 permission="backup:ListTags",
                 params={"ResourceArn": "BackupPlanArn"},
                 result="Tags",
-                paginate=True,
+                # one call: botocore has no paginator for backup:ListTags
                 always=True,
             ),
         ),
@@ -74,7 +74,7 @@ COLLECTORS = (
                 permission="backup:ListTags",
                 params={"ResourceArn": "BackupVaultArn"},
                 result="Tags",
-                paginate=True,
+                # one call: botocore has no paginator for backup:ListTags
                 always=True,
             ),
             Detail(

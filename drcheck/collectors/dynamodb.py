@@ -42,3 +42,20 @@ COLLECTORS = (
         ),
     ),
 )
+
+BACKUP_COLLECTORS = (
+    # On-demand backups of the Region's tables: made by the user, by DynamoDB (SYSTEM) or by AWS
+    # Backup. ListBackups returns only USER backups unless BackupType says otherwise.
+    Collector(
+        resource_type="AWS::DynamoDB::Backup",
+        service="dynamodb",
+        list_operation="ListBackups",
+        list_permission="dynamodb:ListBackups",
+        list_params={"BackupType": "ALL"},
+        result_key="BackupSummaries",
+        id_field="BackupArn",
+        arn_field="BackupArn",
+        name_field="BackupName",
+    ),
+)
+COLLECTORS = COLLECTORS + BACKUP_COLLECTORS

@@ -1,6 +1,6 @@
 """EC2 instances, EBS volumes, the account's own EBS snapshots, and subnets."""
 
-from drcheck.collectors.spec import Collector
+from drcheck.collectors.spec import Collector, Detail
 
 COLLECTORS = (
     Collector(
@@ -12,6 +12,19 @@ COLLECTORS = (
         id_field="InstanceId",
         arn_template="arn:{partition}:ec2:{region}:{account_id}:instance/{InstanceId}",
         tags_field="Tags",
+        details=(
+            # Termination protection is an instance attribute DescribeInstances does not return;
+            # DescribeInstanceAttribute takes one instance and one attribute, so this is one call
+            # per instance, made only when a selected rule reads it.
+            Detail(
+                key="DisableApiTermination",
+                operation="DescribeInstanceAttribute",
+                permission="ec2:DescribeInstanceAttribute",
+                params={"InstanceId": "InstanceId"},
+                constant_params={"Attribute": "disableApiTermination"},
+                result="DisableApiTermination",
+            ),
+        ),
     ),
     Collector(
         resource_type="AWS::EC2::Volume",

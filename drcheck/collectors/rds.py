@@ -1,6 +1,23 @@
-"""RDS (and Aurora, Neptune, DocumentDB: they share the RDS API) instances and clusters."""
+"""RDS (and Aurora, Neptune, DocumentDB: they share the RDS API) instances, clusters and backups."""
 
 from drcheck.collectors.spec import Collector
+
+
+def region_of_arn(arn: object) -> str | None:
+    parts = str(arn or "").split(":")
+    return parts[3] if len(parts) > 5 and parts[3] else None
+
+
+def global_cluster_region(properties: dict) -> str | None:
+    """A global database is reported in its writer's Region (else its first member's).
+
+    Its ARN has no Region and DescribeGlobalClusters answers with every global cluster of the
+    account whatever endpoint is asked, so it is listed once per account like S3.
+    """
+    members = properties.get("GlobalClusterMembers") or []
+    writer = next((m for m in members if m.get("IsWriter")), members[0] if members else None)
+    return region_of_arn(writer.get("DBClusterArn")) if writer else None
+
 
 COLLECTORS = (
     Collector(
@@ -26,12 +43,14 @@ COLLECTORS = (
     Collector(
         resource_type="AWS::RDS::GlobalCluster",
         service="rds",
+        scope="global",
         list_operation="DescribeGlobalClusters",
         list_permission="rds:DescribeGlobalClusters",
         result_key="GlobalClusters",
         id_field="GlobalClusterIdentifier",
         arn_field="GlobalClusterArn",
         tags_field="TagList",
+        region_of=global_cluster_region,
     ),
     # Automated backups RDS keeps for an instance, including those replicated into this Region
     # from another one (cross-Region automated-backup replication).
@@ -44,5 +63,27 @@ COLLECTORS = (
         id_field="DbiResourceId",
         arn_field="DBInstanceAutomatedBackupsArn",
         name_field="DBInstanceIdentifier",
+    ),
+    # Snapshots owned by the account: automated, manual and AWS Backup ones (SnapshotType), and
+    # copies from other Regions (SourceRegion). Shared and public snapshots are not listed.
+    Collector(
+        resource_type="AWS::RDS::DBSnapshot",
+        service="rds",
+        list_operation="DescribeDBSnapshots",
+        list_permission="rds:DescribeDBSnapshots",
+        result_key="DBSnapshots",
+        id_field="DBSnapshotIdentifier",
+        arn_field="DBSnapshotArn",
+        tags_field="TagList",
+    ),
+    Collector(
+        resource_type="AWS::RDS::DBClusterSnapshot",
+        service="rds",
+        list_operation="DescribeDBClusterSnapshots",
+        list_permission="rds:DescribeDBClusterSnapshots",
+        result_key="DBClusterSnapshots",
+        id_field="DBClusterSnapshotIdentifier",
+        arn_field="DBClusterSnapshotArn",
+        tags_field="TagList",
     ),
 )

@@ -17,6 +17,26 @@ def bucket_region(properties: dict) -> str | None:
     return "eu-west-1" if constraint == "EU" else constraint
 
 
+def destinations_outside_listing(properties: dict, listed: frozenset[str]) -> list[str]:
+    """Replication destination buckets the account's own listing did not return."""
+    rules = (properties.get("ReplicationConfiguration") or {}).get("Rules") or []
+    names = {str((rule.get("Destination") or {}).get("Bucket") or "").split(":::")[-1] for rule in rules}
+    return sorted(name for name in names if name and name not in listed)
+
+
+def region_from_error(response: dict) -> dict | None:
+    """HeadBucket on another account's bucket fails (403), yet S3 still names the bucket's Region
+    in the x-amz-bucket-region header; 404 is also an answer: the bucket does not exist."""
+    metadata = response.get("ResponseMetadata") or {}
+    region = (metadata.get("HTTPHeaders") or {}).get("x-amz-bucket-region")
+    if region:
+        return {"BucketRegion": region}
+    code = str((response.get("Error") or {}).get("Code") or metadata.get("HTTPStatusCode") or "")
+    if code in ("404", "NoSuchBucket", "NotFound"):
+        return {"Exists": False}
+    return None
+
+
 COLLECTORS = (
     Collector(
         resource_type="AWS::S3::Bucket",
@@ -51,6 +71,34 @@ COLLECTORS = (
                 params={"Bucket": "Name"},
                 result="ReplicationConfiguration",
                 not_configured=("ReplicationConfigurationNotFoundError",),
+            ),
+            # Only for destinations outside the account's listing (another account's bucket):
+            # one HEAD per such destination, to learn its Region without reading anything in it.
+            # HeadBucket's IAM action is s3:ListBucket, but the answer needed here (the Region
+            # header) also comes with the 403, so a policy without s3:ListBucket loses nothing.
+            Detail(
+                key="DestinationBucketRegions",
+                operation="HeadBucket",
+                permission="s3:ListBucket",
+                params={"Bucket": "@"},
+                each=destinations_outside_listing,
+                answer_in_error=region_from_error,
+            ),
+            Detail(
+                key="ObjectLockConfiguration",
+                operation="GetObjectLockConfiguration",
+                permission="s3:GetBucketObjectLockConfiguration",
+                params={"Bucket": "Name"},
+                result="ObjectLockConfiguration",
+                not_configured=("ObjectLockConfigurationNotFoundError",),
+            ),
+            # Whole answer kept (Rules), so "no lifecycle configuration" is a null, known.
+            Detail(
+                key="BucketLifecycleConfiguration",
+                operation="GetBucketLifecycleConfiguration",
+                permission="s3:GetLifecycleConfiguration",
+                params={"Bucket": "Name"},
+                not_configured=("NoSuchLifecycleConfiguration",),
             ),
             Detail(
                 key="Tags",

@@ -38,6 +38,13 @@ class Detail:
     not_configured_value: Any = None
     skip_if_present: str | None = None
     always: bool = False  # needed for identity (ARN, tags, region) whatever the rules ask
+    # Per-item details: `each(properties, listed_ids)` names the items to call for (e.g. the
+    # replication destinations that the same list call did not return); `params` are then
+    # JMESPath over each item (`@` is the item). The stored value maps item -> result, or
+    # item -> {"Error": reason}; `answer_in_error(error_response)` may still read an answer from
+    # a failed call (HeadBucket's 403 carries the bucket's Region in a header).
+    each: Callable[[Mapping[str, Any], frozenset[str]], list[str]] | None = None
+    answer_in_error: Callable[[Mapping[str, Any]], Any] | None = None
 
 
 @dataclass(frozen=True)

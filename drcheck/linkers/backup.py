@@ -47,6 +47,8 @@ PROTECTABLE_TYPES: dict[str, str | None] = {
     "AWS::DynamoDB::Table": "DynamoDB",
     "AWS::EFS::FileSystem": "EFS",
     "AWS::S3::Bucket": "S3",
+    "AWS::FSx::FileSystem": "FSx",
+    "AWS::Redshift::Cluster": "Redshift",
 }
 SHARED_ARN_TYPES = {"AWS::RDS::DBCluster"}
 REGION_SETTINGS = "AWS::Backup::RegionSettings"

@@ -1,4 +1,5 @@
-"""RDS cluster facts that live on the member instances."""
+"""RDS facts that live on other resources: where a cluster's members run, and the newest snapshot
+of each instance and cluster."""
 
 from __future__ import annotations
 
@@ -32,11 +33,70 @@ def link_cluster_members(index: ResourceIndex) -> None:
         index.set_derived(cluster, "member_availability_zones", sorted(zones))
 
 
+def _latest(snapshots: list[dict], owner: dict, id_key: str, resource_id_key: str) -> str | None:
+    """SnapshotCreateTime of the newest available snapshot of `owner` in its own Region.
+
+    Matched by resource id (DbiResourceId / DbClusterResourceId, which survives renames and
+    tells apart a deleted and re-created database of the same name), else by identifier.
+    """
+    owner_props = owner["properties"]
+    newest = None
+    for snapshot in snapshots:
+        props = snapshot["properties"]
+        if snapshot["account_id"] != owner["account_id"] or snapshot["region"] != owner["region"]:
+            continue
+        if props.get("Status") != "available" or not props.get("SnapshotCreateTime"):
+            continue
+        if owner_props.get(resource_id_key) and props.get(resource_id_key):
+            if props[resource_id_key] != owner_props[resource_id_key]:
+                continue
+        elif props.get(id_key) != owner["id"]:
+            continue
+        # ISO-8601 UTC strings compare in time order.
+        if newest is None or props["SnapshotCreateTime"] > newest:
+            newest = props["SnapshotCreateTime"]
+    return newest
+
+
+def _link_latest(index: ResourceIndex, owner_type: str, snapshot_type: str, id_key: str, resource_id_key: str) -> None:
+    snapshots = index.of_type(snapshot_type)
+    for owner in index.of_type(owner_type):
+        newest = _latest(snapshots, owner, id_key, resource_id_key)
+        problem = index.problem(owner["account_id"], owner["region"], snapshot_type)
+        if newest is None and problem:
+            index.set_unknown(owner, "latest_snapshot_time", problem)
+        else:
+            index.set_derived(owner, "latest_snapshot_time", newest)
+
+
+def link_instance_snapshots(index: ResourceIndex) -> None:
+    """derived.latest_snapshot_time of instances: newest available automated or manual snapshot."""
+    _link_latest(index, "AWS::RDS::DBInstance", "AWS::RDS::DBSnapshot", "DBInstanceIdentifier", "DbiResourceId")
+
+
+def link_cluster_snapshots(index: ResourceIndex) -> None:
+    """derived.latest_snapshot_time of clusters: newest available automated or manual cluster snapshot."""
+    _link_latest(index, "AWS::RDS::DBCluster", "AWS::RDS::DBClusterSnapshot", "DBClusterIdentifier",
+                 "DbClusterResourceId")
+
+
 LINKERS = (
     Linker(
         name="rds-cluster-members",
         provides={"AWS::RDS::DBCluster": ("member_availability_zones",)},
         requires={"AWS::RDS::DBInstance": (), "AWS::RDS::DBCluster": ()},
         link=link_cluster_members,
+    ),
+    Linker(
+        name="rds-instance-latest-snapshot",
+        provides={"AWS::RDS::DBInstance": ("latest_snapshot_time",)},
+        requires={"AWS::RDS::DBSnapshot": (), "AWS::RDS::DBInstance": ()},
+        link=link_instance_snapshots,
+    ),
+    Linker(
+        name="rds-cluster-latest-snapshot",
+        provides={"AWS::RDS::DBCluster": ("latest_snapshot_time",)},
+        requires={"AWS::RDS::DBClusterSnapshot": (), "AWS::RDS::DBCluster": ()},
+        link=link_cluster_snapshots,
     ),
 )

@@ -1,4 +1,5 @@
-"""Where each S3 bucket's replication rules send data, with the destination's Region resolved."""
+"""Where each S3 bucket's replication rules send data (destination Region resolved), and which
+buckets in the scan replicate into each bucket."""
 
 from __future__ import annotations
 
@@ -6,26 +7,58 @@ from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 
 
-def link_replication_destinations(index: ResourceIndex) -> None:
-    """derived.replication_destinations: one entry per replication rule.
+def destination_name(destination_bucket: object) -> str:
+    """Replication names the destination by ARN (arn:aws:s3:::name); the bucket name is after ':::'."""
+    return str(destination_bucket or "").split(":::")[-1]
 
-    Each entry: RuleId, Status, Bucket (destination name), Account, DestinationRegion and
-    CrossRegion. The destination's Region comes from the inventory (buckets in any scanned
-    account); when the destination is outside the scan, DestinationRegion and CrossRegion are
-    left out and _unavailable says why, so a rule asking "cross-region?" answers UNKNOWN.
+
+def _destination_region(target: dict | None, bucket: dict, name: str) -> tuple[str | None, str | None]:
+    """(Region, None) or (None, why it is not known).
+
+    Order of sources: the destination bucket's own inventory record (any scanned account), then
+    the Region HeadBucket reported for a destination outside the listing.
+    """
+    if target and target["region"] != "unknown":
+        return target["region"], None
+    probe = (bucket["properties"].get("DestinationBucketRegions") or {}).get(name) or {}
+    if probe.get("BucketRegion"):
+        return probe["BucketRegion"], None
+    if target:
+        return None, f"Region of destination bucket {name} could not be read"
+    why = f"destination bucket {name} is outside the scan and its Region could not be learned"
+    if probe.get("Error"):
+        why += f" (HeadBucket: {probe['Error']})"
+    return None, why
+
+
+def link_replication(index: ResourceIndex) -> None:
+    """derived.replication_destinations and derived.replicated_from for every bucket.
+
+    replication_destinations: one entry per replication rule (RuleId, Status, Bucket, Account,
+    ReplicationTime, DestinationRegion, CrossRegion; DestinationExists false when HeadBucket found
+    no such bucket). When the destination's Region cannot be
+    learned, DestinationRegion and CrossRegion are left out and `_unavailable` says why, so a
+    rule asking "cross-region?" answers UNKNOWN, never a guess.
+
+    replicated_from: the buckets in this scan whose enabled rules replicate into this one
+    (SourceBucket, SourceRegion, RuleId, CrossRegion): a DR copy does not need its own copy.
+    It is unknown when some bucket's replication configuration could not be read and no
+    cross-Region source is known, because that bucket might be a source.
     """
     buckets = {r["id"]: r for r in index.of_type("AWS::S3::Bucket")}
+    sources: dict[str, list[dict]] = {name: [] for name in buckets}
+    unreadable: list[str] = []
     for bucket in buckets.values():
         problem = index.detail_problem(bucket, "ReplicationConfiguration")
         if problem:
             index.set_unknown(bucket, "replication_destinations", problem)
+            unreadable.append(bucket["id"])
             continue
         config = bucket["properties"]["ReplicationConfiguration"]
         destinations = []
         for rule in (config or {}).get("Rules", []):
             destination = rule.get("Destination") or {}
-            bucket_arn = str(destination.get("Bucket", ""))
-            name = bucket_arn.split(":::")[-1]
+            name = destination_name(destination.get("Bucket"))
             entry = {
                 "RuleId": rule.get("ID"),
                 "Status": rule.get("Status"),
@@ -34,23 +67,41 @@ def link_replication_destinations(index: ResourceIndex) -> None:
                 "ReplicationTime": (destination.get("ReplicationTime") or {}).get("Status", "Disabled"),
             }
             target = buckets.get(name)
-            region = target["region"] if target and target["region"] != "unknown" else None
-            if region:
+            region, why = _destination_region(target, bucket, name)
+            probe = (bucket["properties"].get("DestinationBucketRegions") or {}).get(name) or {}
+            if not target and probe.get("Exists") is False:
+                # HeadBucket said 404: the rule replicates into nothing, which copies no data.
+                entry.update(DestinationExists=False, DestinationRegion=None, CrossRegion=False)
+            elif region:
                 entry["DestinationRegion"] = region
                 entry["CrossRegion"] = region != bucket["region"]
             else:
-                reason = (f"destination bucket {name} is outside the scan and its Region could not be learned"
-                          if not target else f"Region of destination bucket {name} could not be read")
-                entry["_unavailable"] = {"DestinationRegion": {"reason": reason}, "CrossRegion": {"reason": reason}}
+                entry["_unavailable"] = {"DestinationRegion": {"reason": why}, "CrossRegion": {"reason": why}}
             destinations.append(entry)
+            if target is not None and rule.get("Status") == "Enabled":
+                sources[name].append({
+                    "SourceBucket": bucket["id"],
+                    "SourceRegion": bucket["region"],
+                    "RuleId": rule.get("ID"),
+                    "CrossRegion": bucket["region"] != target["region"],
+                })
         index.set_derived(bucket, "replication_destinations", destinations)
+    for name, bucket in buckets.items():
+        known = sources[name]
+        others = [b for b in unreadable if b != name]
+        if others and not any(s["CrossRegion"] for s in known):
+            index.set_unknown(bucket, "replicated_from",
+                              f"replication configuration of {', '.join(sorted(others)[:5])} could not be read, "
+                              "so whether they replicate into this bucket is not known")
+        else:
+            index.set_derived(bucket, "replicated_from", known)
 
 
 LINKERS = (
     Linker(
-        name="s3-replication-destinations",
-        provides={"AWS::S3::Bucket": ("replication_destinations",)},
-        requires={"AWS::S3::Bucket": ("ReplicationConfiguration",)},
-        link=link_replication_destinations,
+        name="s3-replication",
+        provides={"AWS::S3::Bucket": ("replication_destinations", "replicated_from")},
+        requires={"AWS::S3::Bucket": ("ReplicationConfiguration", "DestinationBucketRegions")},
+        link=link_replication,
     ),
 )

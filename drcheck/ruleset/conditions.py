@@ -7,6 +7,10 @@ Values a path can resolve to:
 - a value (including None: the API answered null, or a feature is "not configured");
 - ABSENT: the containing object was read but has no such key (the API omits it);
 - Unknown(reason): the data could not be read (call failed, not collected, not computed).
+
+A path step ending in `[]` projects over a list: `Nodes[].AvailabilityZone` is the list of every
+node's zone (items without the field are left out; nested projections flatten), so a rule can
+count distinct zones with `distinct_gte` without a linker.
 """
 
 from __future__ import annotations
@@ -67,11 +71,12 @@ def resolve(ctx: Context, path: str) -> Any:
     unavailable = resource.get("unavailable") or {}
     head = parts[0]
     if head == "derived":
-        key = ".".join(parts[:2])
+        name = parts[1].removesuffix("[]") if len(parts) > 1 else ""
+        key = f"derived.{name}"
         if key in unavailable:
             return Unknown(unavailable[key].get("reason", "not available"))
         derived = resource.get("derived") or {}
-        if len(parts) < 2 or parts[1] not in derived:
+        if name not in derived:
             return Unknown(f"{key} was not computed (its inputs were not collected)")
         return _walk(derived, parts[1:], None)
     if head == "tags":
@@ -84,7 +89,8 @@ def resolve(ctx: Context, path: str) -> Any:
 
 
 def _walk(obj: Any, parts: list[str], unavailable: Mapping[str, Any] | None) -> Any:
-    for i, part in enumerate(parts):
+    for i, step in enumerate(parts):
+        part = step.removesuffix("[]")
         if obj is None:
             return None  # below a null ("not configured") everything is null, known
         if not isinstance(obj, dict):
@@ -94,7 +100,30 @@ def _walk(obj: Any, parts: list[str], unavailable: Mapping[str, Any] | None) -> 
                 return Unknown(unavailable[part].get("reason", "not available"))
             return ABSENT
         obj = obj[part]
+        if step.endswith("[]"):
+            return _project(obj, parts[i + 1:], ".".join(parts[:i + 1]))
     return obj
+
+
+def _project(items: Any, rest: list[str], label: str) -> Any:
+    """The values of `rest` in each item of a list (a null list has none); unknown if any item is."""
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        return Unknown(f"{label} is not a list")
+    nested = any(step.endswith("[]") for step in rest)
+    values: list[Any] = []
+    for item in items:
+        value = _walk(item, rest, item.get("_unavailable") if isinstance(item, dict) else None) if rest else item
+        if isinstance(value, Unknown):
+            return value
+        if value is ABSENT or value is None:
+            continue
+        if nested and isinstance(value, list):
+            values.extend(value)
+        else:
+            values.append(value)
+    return values
 
 
 # -- nodes -----------------------------------------------------------------------------------------
@@ -300,6 +329,13 @@ def _length(value: Any) -> int:
     return len(value) if isinstance(value, list | dict | str) else 0
 
 
+def _distinct(value: Any) -> int:
+    """How many different non-null values a list holds (zones of nodes, Regions of replicas)."""
+    if not isinstance(value, list):
+        return 0
+    return len({repr(v) for v in value if v is not None})
+
+
 OPERATORS: dict[str, Callable[[Any, Any, Context], bool]] = {
     "equals": lambda v, o, c: v == o,
     "not_equals": lambda v, o, c: v != o,
@@ -313,13 +349,15 @@ OPERATORS: dict[str, Callable[[Any, Any, Context], bool]] = {
     "empty": lambda v, o, c: (_length(v) == 0) == bool(o),
     "length_gte": lambda v, o, c: _length(v) >= o,
     "length_lte": lambda v, o, c: _length(v) <= o,
+    "distinct_gte": lambda v, o, c: _distinct(v) >= o,
     "contains": lambda v, o, c: isinstance(v, list | str) and o in v,
     "matches": lambda v, o, c: isinstance(v, str) and re.search(o, v) is not None,
     "age_days_lte": lambda v, o, c: (a := _age_days(v, c)) is not None and a <= float(o),
     "age_days_gt": lambda v, o, c: (a := _age_days(v, c)) is None or a > float(o),
 }
 QUANTIFIERS = ("any_item", "all_item", "no_item")
-NUMERIC_OPERATORS = {"gt", "gte", "lt", "lte", "length_gte", "length_lte", "age_days_lte", "age_days_gt"}
+NUMERIC_OPERATORS = {"gt", "gte", "lt", "lte", "length_gte", "length_lte", "distinct_gte", "age_days_lte",
+                     "age_days_gt"}
 
 
 # -- compiling YAML into nodes ---------------------------------------------------------------------
@@ -349,7 +387,8 @@ def compile_condition(spec: Any, params: Mapping[str, Any], where: str = "condit
     if "field" not in spec:
         raise ConditionError(f"{where}: expected all, any, not or a field leaf; got keys {sorted(spec)}")
     path = spec["field"]
-    if not isinstance(path, str) or not re.fullmatch(r"[A-Za-z_][\w:/-]*(\.[\w:/-]+)*", path):
+    if not isinstance(path, str) or not re.fullmatch(r"[A-Za-z_][\w:/-]*(\[\])?(\.[\w:/-]+(\[\])?)*", path) \
+            or path.endswith("[]"):
         raise ConditionError(f"{where}: bad field path {path!r}")
     default = spec.get("default", ABSENT)
     operators = [k for k in spec if k not in ("field", "default")]

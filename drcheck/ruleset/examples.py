@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import yaml
+
 from drcheck.ruleset.rule import Rule
 
 EXAMPLE_NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # fixed, so age-based examples never rot
@@ -27,15 +29,27 @@ def example_resource(rule: Rule, spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _example_lines(rule: Rule) -> list[int]:
+    """1-based line of each example in the rule file (1 when the file cannot be re-read)."""
+    try:
+        root = yaml.compose(rule.source.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        examples = next(v for k, v in root.value if k.value == "examples")
+        return [item.start_mark.line + 1 for item in examples.value]
+    except (OSError, StopIteration, AttributeError, yaml.YAMLError):
+        return [1] * len(rule.examples)
+
+
 def example_failures(rule: Rule) -> list[str]:
-    """One line per example whose verdict differs from the one it declares."""
+    """One line per example whose verdict differs from the one it declares (file:line: ...)."""
     failures = []
-    for spec in rule.examples:
+    lines = _example_lines(rule)
+    for number, spec in enumerate(rule.examples):
         params = {**rule.defaults(), **(spec.get("params") or {})}
         now = datetime.fromisoformat(spec["now"]) if spec.get("now") else EXAMPLE_NOW
         verdict = rule.judge(example_resource(rule, spec), now, params)
         if verdict["status"] != spec["status"]:
             detail = f" ({verdict['reason']})" if verdict.get("reason") else ""
-            failures.append(f"{rule.source}: example {spec['name']!r}: expected {spec['status']}, "
+            line = lines[number] if number < len(lines) else 1
+            failures.append(f"{rule.source}:{line}: example {spec['name']!r}: expected {spec['status']}, "
                             f"got {verdict['status']}{detail}")
     return failures

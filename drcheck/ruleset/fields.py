@@ -67,7 +67,8 @@ class FieldChecker:
             members.setdefault(param, _ANY)
         for detail in collector.details:
             output = model.operation_model(detail.operation).output_shape
-            members[detail.key] = _select(output, detail.result) if detail.result else output
+            # A per-item detail stores a map (item -> result): its keys are data, not fields.
+            members[detail.key] = _ANY if detail.each else (_select(output, detail.result) if detail.result else output)
         self._roots[resource_type] = members
         return members
 
