@@ -118,7 +118,8 @@ def test_plans_and_vaults_against_moto(aws, catalogue):
 
 TYPES = (SETTINGS, "AWS::Backup::BackupPlan", "AWS::Backup::BackupSelection", "AWS::Backup::ProtectedResource",
          "AWS::EC2::Volume", "AWS::EC2::Instance", "AWS::RDS::DBInstance", "AWS::RDS::DBCluster",
-         "AWS::DynamoDB::Table", "AWS::EFS::FileSystem", "AWS::S3::Bucket", "AWS::Backup::BackupVault")
+         "AWS::DynamoDB::Table", "AWS::EFS::FileSystem", "AWS::S3::Bucket", "AWS::Backup::BackupVault",
+         "AWS::FSx::FileSystem", "AWS::Redshift::Cluster")
 
 
 def settings(**properties):

@@ -110,9 +110,15 @@ def test_rules_check_on_the_builtin_rules(capsys, monkeypatch, catalogue):
 
 
 def test_only_and_skip_select_rules_and_reject_unknown_selectors(capsys, monkeypatch):
+    from drcheck.pipeline import load_catalogue
+
+    selected = load_catalogue(only=["dynamodb"], skip=["dynamodb-table-pitr"]).rules
+    assert selected and {r.service for r in selected} == {"dynamodb"}
+    assert "dynamodb-table-pitr" not in {r.id for r in selected}
     code, out, _ = cli(capsys, monkeypatch, "permissions", "--only", "dynamodb", "--skip", "dynamodb-table-pitr")
     actions = json.loads(out)["Statement"][0]["Action"]
-    assert code == 0 and "dynamodb:DescribeContinuousBackups" not in actions and "dynamodb:DescribeTable" in actions
+    # The recovery-objectives model still reads PITR, so the policy keeps it.
+    assert code == 0 and "dynamodb:DescribeTable" in actions and "dynamodb:DescribeContinuousBackups" in actions
     code, _, err = cli(capsys, monkeypatch, "permissions", "--only", "dynamo")
     assert code == 2 and "'dynamo' is not a rule id, service or category" in err
 

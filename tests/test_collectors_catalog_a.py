@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from aws_hooks import answer, deny
-from conftest import collect_for_rules, verdicts
 
 from drcheck.collectors import all_collectors
 from drcheck.evaluate import evaluate
+from tests.conftest import collect_for_rules, verdicts
 
 # Resource types this half of the catalogue added, with a rule that reads them.
 NEW_TYPES = {
@@ -306,10 +306,9 @@ def _stubbed_factory(stubs):
 
 
 def _collect_stubbed(session, catalogue, rule_ids, stubs, regions=("us-east-1",)):
-    from conftest import account
-
     from drcheck.collect.plan import make_plan
     from drcheck.collect.runner import collect
+    from tests.conftest import account
 
     rules = [r for r in catalogue.rules if r.id in set(rule_ids)]
     plan = make_plan([(r.resource_type, r.field_roots()) for r in rules], catalogue.collectors, catalogue.linkers)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 
 import botocore.session
-from conftest import ACCOUNT, collect_types
 from typer.testing import CliRunner
 
 from drcheck.cli import app
+from tests.conftest import ACCOUNT, collect_types
 
 
 def _declared(collectors) -> dict[tuple[str, str], str]:

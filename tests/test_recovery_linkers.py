@@ -37,13 +37,13 @@ def test_backup_schedule_takes_the_most_frequent_rule_and_cross_region_copies():
 
 def test_backup_schedule_unknown_when_coverage_is_unknown_or_schedule_unreadable():
     plan = res("AWS::Backup::BackupPlan", "p1", {"BackupPlan": {"Rules": [
-        {"RuleName": "odd", "ScheduleExpression": "cron(0 5 L * ? *)"}]}})
+        {"RuleName": "odd", "ScheduleExpression": "cron(0 5 * *)"}]}})
     table = res("AWS::DynamoDB::Table", "t", {}, derived={"backup_plans": [{"BackupPlanId": "p1"}]})
     unknown = res("AWS::DynamoDB::Table", "u", {})
     unknown["unavailable"]["derived.backup_plans"] = {"reason": "ListBackupPlans failed: AccessDenied"}
     link_backup_schedule(ResourceIndex([plan, table, unknown], []))
     assert "backup_interval" not in table["derived"]
-    assert "unsupported cron token" in table["unavailable"]["derived.backup_interval"]["reason"]
+    assert "six fields" in table["unavailable"]["derived.backup_interval"]["reason"]
     assert "AccessDenied" in unknown["unavailable"]["derived.backup_copy_interval"]["reason"]
 
 

@@ -12,12 +12,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from test_report_hostile import EMOJI, MARKUP, RTL, hostile_assessment, listening_server
-from test_report_view import OPTIONS, sample_assessment
 
 from drcheck.paths import builtin_reports_dir
 from drcheck.report.render import render_html
 from drcheck.report.view import build_view
+from tests.test_report_hostile import EMOJI, MARKUP, RTL, hostile_assessment, listening_server
+from tests.test_report_view import OPTIONS, sample_assessment
 
 
 def chromium() -> str:

@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_report_view import PNG_1PX
+
+from tests.test_report_view import PNG_1PX
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = ["Executive summary", "Remediation plan", "Findings by category", "Not evaluated", "Appendix"]

@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import collect_for_rules
 
 from drcheck.demo.emulator import MissingApiEmulator
 from drcheck.paths import builtin_reports_dir
 from drcheck.pipeline import Catalogue, assess
 from drcheck.report.render import render_html, render_pdf
 from drcheck.report.view import ReportOptions, build_view
+from tests.conftest import collect_for_rules
 
 MARKUP = "<img src=x onerror=alert(1)>"
 RTL = "مرحبا بالعالم"

@@ -5,9 +5,9 @@ tests exercise the real API shapes, not hand-written resources."""
 from __future__ import annotations
 
 from aws_hooks import CallCounter, answer
-from conftest import ACCOUNT, collect_for_rules, collect_types, verdicts
 
 from drcheck.evaluate import evaluate
+from tests.conftest import ACCOUNT, collect_for_rules, collect_types, verdicts
 
 
 def _drop_moto_automated_snapshots(rds):
