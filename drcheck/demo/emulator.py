@@ -63,6 +63,13 @@ class MissingApiEmulator:
             "drs.DescribeSourceServers": lambda params, region: {"items": []},
             "ssm-incidents.ListReplicationSets": lambda params, region: {"replicationSetArns": []},
             "dms.DescribeReplicationConfigs": lambda params, region: {"ReplicationConfigs": []},
+            "elasticache.DescribeServerlessCaches": lambda params, region: {"ServerlessCaches": []},
+            # Nothing failed and no restore was tested: real answers, which the rules judge.
+            "backup.ListBackupJobs": lambda params, region: {"BackupJobs": []},
+            "backup.ListRestoreTestingPlans": lambda params, region: {"RestoreTestingPlans": []},
+            "backup.ListRestoreJobs": lambda params, region: {"RestoreJobs": []},
+            "efs.DescribeReplicationConfigurations": lambda params, region: _error(
+                "ReplicationNotFound", "no replication configuration"),
         }
         for name, answer in handlers.items():
             events.register(f"before-parameter-build.{name}", _remember_params)

@@ -61,7 +61,9 @@ def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console, l
         company = seed_company(session, emulator)
         account = open_account(session, regions=company["regions"], all_regions=False)
         collect_and_report(
-            catalogue, [account], max_workers=8, client_factory=make_client_factory(client_config(8, max_attempts=2)),
+            # One worker: the in-process emulator is CPU-bound under the GIL, so threads only contend
+            # (measured: 4.3 s with 1 worker, 8.6 s with 8). Against real AWS, calls wait on the network.
+            catalogue, [account], max_workers=1, client_factory=make_client_factory(client_config(1, max_attempts=2)),
             output_dir=output_dir, formats=formats,
             options=ReportOptions(client="Brightpaw (demo account)", assessor="drcheck demo", logo=logo_url),
             template_dir=None, console=console,

@@ -20,6 +20,7 @@ when it is set.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,12 +46,12 @@ from drcheck.score import GRADE_FLOORS, score
 # A report is read, not searched: past these counts a list stops informing and only adds pages
 # (and render time: WeasyPrint lays out ~5 pages a second). The HTML, which has a filter box,
 # lists more. findings.csv always has every finding.
-MAX_RESOURCES_PER_RULE = 10
+MAX_RESOURCES_PER_RULE = 5
 MAX_RESOURCES_PER_RULE_HTML = 50
 # Per medium: resources named per plan action, filled AWS CLI commands per action, resources
 # named per not-evaluated cause.
-MEDIUM_LIMITS = {"print": {"plan": 6, "commands": 3, "cause": 6},
-                 "html": {"plan": 20, "commands": 10, "cause": 20}}
+MEDIUM_LIMITS = {"print": {"plan": 5, "commands": 2, "cause": 6, "detailed_actions": 6},
+                 "html": {"plan": 20, "commands": 10, "cause": 20, "detailed_actions": None}}
 EVIDENCE_CHARS = 120
 TAGS_SHOWN = 4  # owner, environment, team…: enough to find who to ask, without the whole tag set
 TAG_CHARS = 60
@@ -105,7 +106,7 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
     action_of = {a["rule_id"]: a for a in actions}
     rule_views = [_rule_view(rule, by_rule.get(rule.id, []), action_of.get(rule.id), limit)
                   for rule in assessment.rules if by_rule.get(rule.id)]
-    categories = _categories(rule_views, card)
+    categories = _categories(rule_views, card, compact_clean=for_print)
     permissions = missing_permissions(findings)
     unknown_count = card["counts"].get("UNKNOWN", 0)
 
@@ -140,6 +141,9 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
         "risks": top_risks(actions, rules=assessment.rules),
         "steps": first_steps(actions, card, unknown_count, [p["permission"] for p in permissions]),
         "actions": actions,
+        # Print details the actions that matter most; every action stays in the ranked table, and
+        # the HTML report and findings.csv carry every command (layout time grows with pages).
+        "detailed_actions": actions[:medium["detailed_actions"]],
         "categories": categories,
         "services": [{"name": k, **v} for k, v in card["by_service"].items()],
         "unknown_groups": unknown_groups(findings, {r.id: r.title for r in assessment.rules},
@@ -176,6 +180,7 @@ def _rule_view(rule: Any, findings: list[dict], action: Mapping[str, Any] | None
         "category": rule.category,
         "severity": rule.severity,
         "description": rule.description.strip(),
+        "description_lead": _first_sentences(rule.description, 2),
         "fail_message": rule.messages.get("fail", ""),
         "noun": resource_noun(rule.resource_type, 2),
         "counts": {s.value: len(by_status[s.value]) for s in Status},
@@ -215,7 +220,9 @@ def _evidence_value(value: Any) -> str:
     return _short(json.dumps(value, default=str, ensure_ascii=False, sort_keys=True), EVIDENCE_CHARS)
 
 
-def _categories(rule_views: list[dict], card: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _categories(rule_views: list[dict], card: Mapping[str, Any], compact_clean: bool = False) -> list[dict[str, Any]]:
+    """Rules by category, worst first. With compact_clean (print), rules where nothing failed or was
+    left unevaluated go to `clean_rules`, shown as one table row each instead of a full block."""
     grouped: dict[str, list[dict]] = defaultdict(list)
     for rule in rule_views:
         grouped[rule["category"]].append(rule)
@@ -225,12 +232,20 @@ def _categories(rule_views: list[dict], card: Mapping[str, Any]) -> list[dict[st
         if name not in grouped:
             continue
         rules = sorted(grouped[name], key=lambda r: (-r["impact"], -SEVERITY_WEIGHTS[r["severity"]], r["id"]))
+        clean = [r for r in rules if compact_clean and not r["counts"]["FAIL"] and not r["counts"]["UNKNOWN"]]
+        rules = [r for r in rules if r not in clean]
         summary = card["by_category"].get(name, {})
         categories.append({"id": name, "anchor": f"cat-{name}", "title": category_title(name),
                            "meaning": CATEGORY_MEANINGS.get(name, ""), "score": summary.get("score"),
                            "grade": summary.get("grade"), "coverage": summary.get("coverage"),
-                           "counts": summary.get("counts", {}), "rules": rules})
+                           "counts": summary.get("counts", {}), "rules": rules, "clean_rules": clean})
     return categories
+
+
+def _first_sentences(text: str, count: int) -> str:
+    """The opening sentences of a rule description (what it checks and why), for the printed report."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", " ".join(text.split()))
+    return " ".join(sentences[:count])
 
 
 def _weakest(categories: list[dict]) -> dict[str, Any] | None:
