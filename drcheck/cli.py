@@ -104,9 +104,12 @@ def _prepare(config_path: Path | None, rules_dir: list[Path] | None, only: list[
                             client=client or report.get("client"), assessor=assessor or report.get("assessor"),
                             paper=paper, logo=logo_data_url(logo) if logo else None)
     dirs = [config.resolve(d) for d in config.rules.get("dirs", [])] + list(rules_dir or [])
-    catalogue = load_catalogue(dirs, only=list(only or config.rules.get("only", [])),
-                               skip=list(skip or config.rules.get("skip", [])),
-                               objectives=True, objectives_settings=settings_from_config(config))
+    only = list(only or config.rules.get("only", []))
+    skip = list(skip or config.rules.get("skip", []))
+    # Recovery objectives need the whole picture; a run narrowed with --only/--skip checks just the
+    # selected rules (and `drcheck permissions` then asks for just their calls).
+    catalogue = load_catalogue(dirs, only=only, skip=skip, objectives=not (only or skip),
+                               objectives_settings=settings_from_config(config))
     check_parameters(config.parameters, catalogue.rules, config.source)
     if template_dir is None and report.get("template_dir"):
         template_dir = config.resolve(report["template_dir"])
@@ -451,7 +454,7 @@ def permissions(
     """Print the least-privilege IAM policy the selected rules need (derived from the collectors)."""
     from drcheck.pipeline import load_catalogue
 
-    catalogue = load_catalogue(rules_dir or [], only=only or [], skip=skip or [], objectives=True)
+    catalogue = load_catalogue(rules_dir or [], only=only or [], skip=skip or [], objectives=not (only or skip))
     policy = {
         "Version": "2012-10-17",
         "Statement": [{"Sid": "DrcheckReadOnly", "Effect": "Allow", "Action": catalogue.plan().permissions(),

@@ -4,10 +4,10 @@ API): the real request and response shapes, and what a refused call turns into."
 from __future__ import annotations
 
 import pytest
-from aws_hooks import answer, deny
 
 from drcheck.collectors import all_collectors
 from drcheck.evaluate import evaluate
+from tests.aws_hooks import answer, deny
 from tests.conftest import collect_for_rules, verdicts
 
 # Resource types this half of the catalogue added, with a rule that reads them.

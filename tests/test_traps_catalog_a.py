@@ -4,9 +4,8 @@ tests exercise the real API shapes, not hand-written resources."""
 
 from __future__ import annotations
 
-from aws_hooks import CallCounter, answer
-
 from drcheck.evaluate import evaluate
+from tests.aws_hooks import CallCounter, answer
 from tests.conftest import ACCOUNT, collect_for_rules, collect_types, verdicts
 
 
