@@ -56,7 +56,8 @@ def load_catalogue(
     collectors = all_collectors()
     linkers = all_linkers()
     directories = ([builtin_rules_dir()] if include_builtin else []) + list(extra_rule_dirs)
-    rules = load_rules(directories, collectors=collectors, linkers=linkers)
+    rules = load_rules(directories, collectors=collectors, linkers=linkers,
+                       trusted=[builtin_rules_dir()] if include_builtin else [])
     model = None
     if objectives:
         from drcheck.objectives.stage import load_objectives

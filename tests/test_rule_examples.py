@@ -22,3 +22,12 @@ def test_examples_can_fail(catalogue):
 
     failures = example_failures(replace(rule, examples=tuple(broken)))
     assert len(failures) == 1 and "expected FAIL, got PASS" in failures[0]
+
+
+def test_builtin_rule_fields_exist_in_the_api_shapes(catalogue):
+    """Scans trust drcheck's own rules (no shape check at load); this is where they are checked."""
+    from drcheck.paths import builtin_rules_dir
+    from drcheck.ruleset.loader import load_rules
+
+    rules = load_rules([builtin_rules_dir()], collectors=catalogue.collectors, linkers=catalogue.linkers)
+    assert len(rules) == len(catalogue.rules)

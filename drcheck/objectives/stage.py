@@ -34,4 +34,4 @@ class Objectives:
 
 def load_objectives(collectors: Mapping[str, Collector], linkers: Iterable[Linker],
                     settings: Settings | None = None) -> Objectives:
-    return Objectives(load_model(collectors, linkers), settings or Settings())
+    return Objectives(load_model(collectors, linkers, check_fields=False), settings or Settings())

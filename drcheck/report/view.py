@@ -50,7 +50,7 @@ MAX_RESOURCES_PER_RULE = 5
 MAX_RESOURCES_PER_RULE_HTML = 50
 # Per medium: resources named per plan action, filled AWS CLI commands per action, resources
 # named per not-evaluated cause.
-MEDIUM_LIMITS = {"print": {"plan": 5, "commands": 2, "cause": 6, "detailed_actions": 6},
+MEDIUM_LIMITS = {"print": {"plan": 5, "commands": 2, "cause": 6, "detailed_actions": 5},
                  "html": {"plan": 20, "commands": 10, "cause": 20, "detailed_actions": None}}
 EVIDENCE_CHARS = 120
 TAGS_SHOWN = 4  # owner, environment, team…: enough to find who to ask, without the whole tag set
