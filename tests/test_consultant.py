@@ -214,7 +214,7 @@ def test_diff_between_two_scans(aws, catalogue, organization):
     after, _, _ = _org_assessment(aws, catalogue)
     result = diff_findings(before.findings_document(), after.findings_document())
     assert [f["resource_id"] for f in result["fixed"]] == [bucket]
-    assert [f["rule_id"] for f in result["new_failures"]] == ["efs-file-system-multi-az"]
+    assert "efs-file-system-multi-az" in {f["rule_id"] for f in result["new_failures"]}
     assert result["by_account"][first]["change"] > 0
     assert result["counts"]["still_failing"] > 0
 

@@ -186,6 +186,9 @@ def _backup_selection_api(session, plan_id, selection):
          "IamRoleArn": selection["IamRoleArn"]}]} if params.get("BackupPlanId") == plan_id else {"BackupSelectionsList": []})
     answer(session, "backup", "GetBackupSelection", lambda params: {
         "BackupSelection": selection, "SelectionId": "sel-1", "BackupPlanId": plan_id})
+    # Tag-based selections cover only resource types the Region has opted in to (moto lacks the call).
+    answer(session, "backup", "DescribeRegionSettings", lambda params: {
+        "ResourceTypeOptInPreference": {"RDS": True, "Aurora": True, "DynamoDB": True, "EBS": True, "EC2": True}})
 
 
 def test_protection_rules_accept_every_form_and_name_it(aws, catalogue):

@@ -53,7 +53,7 @@ def render_outputs(
             pool = _pdf_pool()
             if pool is not None:
                 stack.enter_context(pool)
-                pdf_job = pool.submit(render_pdf, print_html)
+                pdf_job = pool.submit(_render_pdf, print_html)
             else:
                 files["report.pdf"] = render_pdf(print_html)
         if "json" in formats:
@@ -69,6 +69,11 @@ def render_outputs(
         if pdf_job is not None:
             files["report.pdf"] = pdf_job.result()
     return files
+
+
+def _render_pdf(html: str) -> bytes:
+    # Looked up at call time in the forked child, so it is this module's render_pdf whatever it is then.
+    return render_pdf(html)
 
 
 def _pdf_pool() -> cf.ProcessPoolExecutor | None:
