@@ -266,3 +266,24 @@ def test_cli_collect_org_then_assess_with_redaction_suppressions_and_gates(aws, 
     text = (tmp_path / "b" / "findings.json").read_text() + (tmp_path / "b" / "inventory.json").read_text()
     for account_id, name in members.items():
         assert account_id not in text and f"{name}-files" not in text
+
+
+def test_report_shows_accounts_accepted_risks_and_progress(aws, catalogue, organization):
+    members, _ = organization
+    missing = sorted(members)[1]
+    before, _, _ = _org_assessment(aws, catalogue, deny=missing)
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).date()
+    suppressions = [Suppression(rule="efs-*", reason="scratch data only", owner="ops@example.com", expires=tomorrow),
+                    Suppression(rule="s3-*", reason="old exception", owner="cto", expires=yesterday)]
+    after = assess(catalogue, before.inventory, suppressions=suppressions, baseline=before.findings_document())
+    files = render_outputs(after, ("html", "pdf"), ReportOptions())
+    html = files["report.html"].decode()
+    for text in ('id="accounts"', "Accounts not scanned", "AccessDenied", 'id="accepted-risks"', "scratch data only",
+                 "ops@example.com", "Expired suppressions", "old exception", 'id="progress"',
+                 "Since the last assessment"):
+        assert text in html, text
+    assert html.index('href="#accounts"') < html.index('href="#plan"')  # listed in the contents
+    pdf_text = subprocess.run(["pdftotext", "-", "-"], input=files["report.pdf"], capture_output=True,
+                              check=True).stdout.decode()
+    assert "Accounts not scanned" in pdf_text and "Accepted risks" in pdf_text

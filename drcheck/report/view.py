@@ -30,6 +30,7 @@ from drcheck import __version__
 from drcheck.model import CATEGORIES, SEVERITY_WEIGHTS, Status
 from drcheck.objectives.view import objectives_view
 from drcheck.report import charts
+from drcheck.report.consulting import accepted_risks_part, accounts_part, progress_part
 from drcheck.report.gaps import failed_calls, missing_permissions, unknown_groups
 from drcheck.report.plan import first_steps, remediation_plan, top_risks
 from drcheck.report.wording import (
@@ -160,8 +161,19 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
         "max_resources": limit,
         "charts": _charts(card, categories, findings),
         "objectives": objectives,
+        "accounts_part": accounts_part(assessment),
+        "accepted_risks_part": accepted_risks_part(assessment, for_print),
+        "progress_part": progress_part(assessment, for_print),
     }
     view["sections"] = _sections(categories)
+    if view["accounts_part"]:
+        insert_section(view["sections"], {"id": "accounts", "title": "Accounts", "level": 1}, before="plan")
+    if view["progress_part"]:
+        insert_section(view["sections"], {"id": "progress", "title": "Since the last assessment", "level": 1},
+                       before="plan")
+    if view["accepted_risks_part"]:
+        insert_section(view["sections"], {"id": "accepted-risks", "title": "Accepted risks", "level": 1},
+                       before="not-evaluated")
     for entry in (objectives or {}).get("sections", []):
         insert_section(view["sections"], entry, after=entry.get("after"), before=entry.get("before"))
     return view
