@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drcheck.report.wording import category_title
+from drcheck.report.wording import category_title, human_date
 
 LIST_LIMIT = {"print": 15, "html": 100}
 
@@ -67,7 +67,7 @@ def progress_part(assessment: Any, for_print: bool) -> dict[str, Any] | None:
         lists[key] = diff[key][:limit]
         lists[f"{key}_more"] = max(0, len(diff[key]) - limit)
     return {
-        "since": diff.get("old_generated_at"),
+        "since": human_date(diff.get("old_generated_at")) if diff.get("old_generated_at") else None,
         "overall": diff["overall"],
         "by_category": [{"name": category_title(name), **row} for name, row in diff["by_category"].items()],
         "by_account": [{"name": name, **row} for name, row in diff["by_account"].items()],
