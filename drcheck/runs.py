@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from drcheck.outputs import write_files
 from drcheck.pipeline import Assessment, Catalogue, assess, gate_failures, run_collection
 from drcheck.redact import Redactor
 from drcheck.report.outputs import parse_formats, write_outputs
+from drcheck.report.pdf_worker import PdfWorker
 from drcheck.report.view import ReportOptions
 from drcheck.suppressions import Suppression
 
@@ -61,9 +63,10 @@ def _progress(console: Console) -> Progress:
 
 
 def report_and_summarise(assessment: Assessment, output_dir: Path, formats: str, options: ReportOptions,
-                         template_dir: Path | None, console: Console) -> list[Path]:
+                         template_dir: Path | None, console: Console, pdf_worker: PdfWorker | None = None) -> list[Path]:
     """Write the reports, then print the score line and where they are."""
-    written = write_outputs(assessment, output_dir, parse_formats(formats), options, template_dir)
+    written = write_outputs(assessment, output_dir, parse_formats(formats), options, template_dir,
+                            pdf_worker=pdf_worker)
     card = assessment.scorecard
     score = "n/a" if card["overall"] is None else f"{card['overall']}/100"
     coverage = "n/a" if card["coverage"] is None else f"{card['coverage']}%"
@@ -142,11 +145,17 @@ def collect_and_report(
     console: Console,
     assess_options: AssessOptions | None = None,
     unreachable: list[dict] | None = None,
+    pdf_worker: PdfWorker | None = None,
 ) -> Assessment:
-    """The scan flow: collect (with a progress bar), assess, write reports, summarise."""
-    parse_formats(formats)  # refuse a bad --format before spending minutes collecting
-    inventory = _collect(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
-                         console=console, unreachable=unreachable)
-    assessment = assess_inventory(catalogue, inventory, assess_options or AssessOptions())
-    report_and_summarise(assessment, output_dir, formats, options, template_dir, console)
+    """The scan flow: collect (with a progress bar), assess, write reports, summarise.
+
+    The PDF worker (started here unless the caller started one earlier) gets ready while we collect.
+    """
+    chosen = parse_formats(formats)  # refuse a bad --format before spending minutes collecting
+    own_worker = PdfWorker() if pdf_worker is None and "pdf" in chosen else nullcontext(pdf_worker)
+    with own_worker as pdf_worker:
+        inventory = _collect(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
+                             console=console, unreachable=unreachable)
+        assessment = assess_inventory(catalogue, inventory, assess_options or AssessOptions())
+        report_and_summarise(assessment, output_dir, formats, options, template_dir, console, pdf_worker)
     return assessment

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -40,18 +41,26 @@ def demo_session():
 
 
 def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console, logo: Path | None = None) -> None:
+    from drcheck.report.logo import logo_data_url
+    from drcheck.report.outputs import parse_formats
+    from drcheck.report.pdf_worker import PdfWorker
+
+    logo_url = logo_data_url(logo) if logo else None
+    started = time.monotonic()
+    # Started first, so WeasyPrint gets ready while the account is emulated and scanned.
+    with PdfWorker() if "pdf" in parse_formats(formats) else nullcontext() as pdf_worker:
+        _run(output_dir, formats, console, logo_url, pdf_worker)
+    console.print(f"Demo finished in {time.monotonic() - started:.1f}s. Open {output_dir / 'report.html'}")
+
+
+def _run(output_dir: Path, formats: str, console: Console, logo_url: str | None, pdf_worker: Any) -> None:
     from drcheck.collect.session import client_config, make_client_factory, open_account
     from drcheck.demo.emulator import MissingApiEmulator
     from drcheck.demo.seed import seed_company
     from drcheck.pipeline import load_catalogue
-    from drcheck.report.logo import logo_data_url
-    from drcheck.report.outputs import parse_formats
     from drcheck.report.view import ReportOptions
     from drcheck.runs import collect_and_report
 
-    parse_formats(formats)
-    logo_url = logo_data_url(logo) if logo else None
-    started = time.monotonic()
     catalogue = load_catalogue(objectives=True)
     with emulated_aws():
         session = demo_session()
@@ -67,6 +76,5 @@ def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console, l
             catalogue, [account], max_workers=1, client_factory=make_client_factory(client_config(1, max_attempts=2)),
             output_dir=output_dir, formats=formats,
             options=ReportOptions(client="Brightpaw (demo account)", assessor="drcheck demo", logo=logo_url),
-            template_dir=None, console=console,
+            template_dir=None, console=console, pdf_worker=pdf_worker,
         )
-    console.print(f"Demo finished in {time.monotonic() - started:.1f}s. Open {output_dir / 'report.html'}")

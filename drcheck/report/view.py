@@ -51,9 +51,10 @@ MAX_RESOURCES_PER_RULE = 5
 MAX_RESOURCES_PER_RULE_HTML = 50
 # Per medium: resources named per plan action, filled AWS CLI commands per action, resources
 # named per not-evaluated cause.
-MEDIUM_LIMITS = {"print": {"plan": 5, "commands": 2, "cause": 6, "detailed_actions": 5},
+MEDIUM_LIMITS = {"print": {"plan": 5, "commands": 2, "cause": 6, "detailed_actions": 3},
                  "html": {"plan": 20, "commands": 10, "cause": 20, "detailed_actions": None}}
 EVIDENCE_CHARS = 120
+LEAD_CHARS = 220  # the printed findings table quotes this much of a rule's description
 TAGS_SHOWN = 4  # owner, environment, team…: enough to find who to ask, without the whole tag set
 TAG_CHARS = 60
 
@@ -192,7 +193,7 @@ def _rule_view(rule: Any, findings: list[dict], action: Mapping[str, Any] | None
         "category": rule.category,
         "severity": rule.severity,
         "description": rule.description.strip(),
-        "description_lead": _first_sentences(rule.description, 2),
+        "description_lead": _first_sentences(rule.description, 1),
         "fail_message": rule.messages.get("fail", ""),
         "noun": resource_noun(rule.resource_type, 2),
         "counts": {s.value: len(by_status[s.value]) for s in Status},
@@ -257,7 +258,10 @@ def _categories(rule_views: list[dict], card: Mapping[str, Any], compact_clean: 
 def _first_sentences(text: str, count: int) -> str:
     """The opening sentences of a rule description (what it checks and why), for the printed report."""
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", " ".join(text.split()))
-    return " ".join(sentences[:count])
+    lead = " ".join(sentences[:count])
+    if len(lead) > LEAD_CHARS:
+        lead = lead[:LEAD_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+    return lead
 
 
 def _weakest(categories: list[dict]) -> dict[str, Any] | None:
