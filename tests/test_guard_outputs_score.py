@@ -59,6 +59,7 @@ def test_render_failure_writes_nothing(tmp_path, monkeypatch):
         scorecard = score([])
         rules = ()
         generated_at = "2026-01-01T00:00:00+00:00"
+        suppressions = baseline = scorecard_with_suppressions = objectives = None
 
         def findings_document(self):
             return {}

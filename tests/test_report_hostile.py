@@ -93,10 +93,11 @@ def test_hostile_tags_render_as_text_and_fetch_nothing(aws, catalogue, tmp_path)
     # The suggested command quotes the name, so pasting it runs nothing.
     assert "--resources vol-" in html  # the id, not the name, is what the EBS command uses
 
-    # PDF: the same strings are extractable text.
+    # PDF: the same strings are extractable text (-raw: content-stream order keeps each table cell's
+    # text together; reading order interleaves wrapped lines of neighbouring cells).
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
     flat = re.sub(r"\s+", "", text)
     for needle in (MARKUP, "file:///etc/passwd", "Owner=file:///etc/passwd", f"{base_url}/pixel.png",
                    "Acme<b>Corp</b>", "L" * 50):

@@ -135,7 +135,8 @@ def html(view):
 def test_sections_are_in_document_order_and_the_toc_links_each(view, html):
     page = parse(html)
     section_ids = [s["id"] for s in view["sections"]]
-    assert section_ids[:4] == ["summary", "at-a-glance", "plan", "findings"]
+    # Two accounts: the per-account scores come before the plan.
+    assert section_ids[:5] == ["summary", "at-a-glance", "accounts", "plan", "findings"]
     assert section_ids[-5:] == ["not-evaluated", "appendix", "method", "catalogue", "glossary"]
     assert [i for i in section_ids if i.startswith("cat-")] == ["cat-backup", "cat-high-availability"]
     assert page.toc_links == ["#" + i for i in section_ids]
