@@ -3,7 +3,7 @@
 They read a saved inventory (--inventory), or scan live with the scan command's account options
 (--profile, --role-arn, --external-id; Regions as --scan-region or --all-regions, because
 `whatif --region` names the Region that goes down), collecting only what the model reads.
-Registered in drcheck/cli.py. Every option is optional at the Typer level and checked here, so a
+Registered in drcheck/cli/app.py. Every option is optional at the Typer level and checked here, so a
 bad combination is one clear line and exit 2 (UserError), not a usage screen.
 """
 

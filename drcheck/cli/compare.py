@@ -1,0 +1,41 @@
+"""diff: progress between two assessments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+
+def diff(
+    old: Annotated[Path, typer.Argument(help="Earlier findings.json or report directory.")],
+    new: Annotated[Path, typer.Argument(help="Later findings.json or report directory.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """What changed between two assessments: new failures, fixed, regressed, still failing."""
+    from drcheck.diff import diff_findings, read_findings
+
+    result = diff_findings(read_findings(old), read_findings(new))
+    if as_json:
+        typer.echo(json.dumps(result, indent=1))
+        return
+    console = Console(highlight=False)
+    overall = result["overall"]
+    console.print(f"Score {overall['old']} → {overall['new']} (change {overall['change']})")
+    for title, key in (("By category", "by_category"), ("By account", "by_account")):
+        table = Table(title=title)
+        for column in ("", "old", "new", "change"):
+            table.add_column(column)
+        for name, row in result[key].items():
+            table.add_row(name, str(row["old"]), str(row["new"]), str(row["change"]))
+        console.print(table)
+    for key, label in (("new_failures", "New failures"), ("regressed", "Regressed"), ("fixed", "Fixed"),
+                       ("still_failing", "Still failing"), ("gone", "Failing resources no longer present")):
+        console.print(f"[bold]{label}[/bold]: {result['counts'][key]}")
+        for item in result[key][:50]:
+            console.print(f"  {item['rule_id']}  {item['account_id']}/{item['region']}  {item['resource_name']}",
+                          markup=False)
