@@ -326,8 +326,8 @@ def test_markdown_keeps_hostile_names_inert(catalogue):
 
 def test_formats_default_to_everything_and_reject_unknown_ones():
     assert parse_formats(DEFAULT_FORMATS) == tuple(FORMATS) == ("html", "pdf", "json", "csv", "md")
-    from drcheck import cli
-    assert cli.DEFAULT_FORMATS == DEFAULT_FORMATS
+    from drcheck.cli import options as cli_options
+    assert cli_options.DEFAULT_FORMATS == DEFAULT_FORMATS
     with pytest.raises(UserError, match="unknown format"):
         parse_formats("html,docx")
 

@@ -1,5 +1,6 @@
 """Runs a Plan against AWS accounts and returns the inventory: the only code that calls AWS.
 
+Scheduling only: the calls are in calls.py and the resource records in records.py.
 Concurrency: one bounded thread pool; the main thread alone schedules work and merges results,
 so workers never wait on each other. Each list call is one task; each resource's detail calls are
 one task, run in declared order because later details may use earlier results (DynamoDB tags need
@@ -17,12 +18,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import jmespath
-from botocore.exceptions import ClientError
 
 from drcheck import __version__
-from drcheck.collect.jsonable import to_jsonable
+from drcheck.collect.calls import CallError, call_error, list_items, run_details
 from drcheck.collect.plan import Plan, PlannedCollector
-from drcheck.collectors.spec import Collector, Detail
+from drcheck.collect.records import finish_resource, new_resource
+from drcheck.collectors.spec import Collector
 from drcheck.model import INVENTORY_SCHEMA_VERSION
 
 GLOBAL_REGION = "global"
@@ -39,28 +40,6 @@ class AccountTarget:
     name: str | None = None
     skipped_regions: list[dict] = field(default_factory=list)  # [{"region", "reason"}]
     clients: dict[tuple[str, str], Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class CallError:
-    """A failed AWS call, as recorded in the inventory."""
-
-    operation: str
-    permission: str
-    error_code: str
-    message: str
-
-    def reason(self) -> str:
-        return f"{self.operation} failed: {self.error_code} ({self.message}); needs {self.permission}"
-
-    def as_dict(self) -> dict:
-        return {
-            "operation": self.operation,
-            "permission": self.permission,
-            "error_code": self.error_code,
-            "message": self.message,
-            "reason": self.reason(),
-        }
 
 
 # (tasks done, tasks scheduled, "account region service" of the task that just finished)
@@ -174,7 +153,7 @@ class _Run:
         label = f"{account.account_id} {scope[1]} {pc.collector.service}"
         if parents is None:
             self.outstanding[scope] += 1
-            self._submit(_list_items, lambda f: self._listed(f, pc, account, region, None), label,
+            self._submit(list_items, lambda f: self._listed(f, pc, account, region, None), label,
                          client, pc.collector, {})
             return
         for parent in parents:
@@ -182,7 +161,7 @@ class _Run:
             for param, parent_field in pc.collector.parent_params.items():
                 params[param] = jmespath.search(parent_field, parent["properties"])
             self.outstanding[scope] += 1
-            self._submit(_list_items, lambda f, p=parent: self._listed(f, pc, account, region, p), label,
+            self._submit(list_items, lambda f, p=parent: self._listed(f, pc, account, region, p), label,
                          client, pc.collector, params)
         if not parents:
             self._scope_complete(pc, account, region)
@@ -194,7 +173,7 @@ class _Run:
         try:
             items = future.result()
         except Exception as exc:  # recorded, and every rule on this type here becomes UNKNOWN
-            error = _call_error(collector.list_operation, collector.list_permission, exc)
+            error = call_error(collector.list_operation, collector.list_permission, exc)
             if error.error_code in collector.not_configured:
                 items = []
             else:
@@ -204,26 +183,26 @@ class _Run:
                 record.setdefault("errors", []).append(error.as_dict())
                 items = []
         client = account.clients[(collector.service, region)]
-        new = [_new_resource(collector, item, account, scope[1], parent) for item in items]
+        new = [new_resource(collector, item, account, scope[1], parent) for item in items]
         listed = frozenset(r["id"] for r in new)
         for resource in new:
             self.resources.append(resource)
             details = pc.details()
             if details:
                 self.outstanding[scope] += 1
-                self._submit(_run_details, lambda f, r=resource: self._detailed(f, r, pc, account, region),
+                self._submit(run_details, lambda f, r=resource: self._detailed(f, r, pc, account, region),
                              f"{account.account_id} {resource['region']} {collector.service}",
                              client, collector, details, resource, listed)
             else:
-                _finish_resource(collector, resource, account)
+                finish_resource(collector, resource, account)
         self._task_done(pc, account, region)
 
     def _detailed(self, future: cf.Future, resource: dict, pc: PlannedCollector, account: AccountTarget,
                   region: str) -> None:
-        # _run_details never raises: each failed call is recorded on the resource.
+        # run_details never raises: each failed call is recorded on the resource.
         for error in future.result():
             self._record_error(account, resource["region"], pc.collector, error, resource)
-        _finish_resource(pc.collector, resource, account)
+        finish_resource(pc.collector, resource, account)
         self._task_done(pc, account, region)
 
     def _task_done(self, pc: PlannedCollector, account: AccountTarget, region: str) -> None:
@@ -263,179 +242,3 @@ class _Run:
 
 def _in_scope(resource: dict, scope_region: str) -> bool:
     return scope_region == GLOBAL_REGION or resource["region"] == scope_region
-
-
-# -- work done on pool threads: AWS calls only, no shared state --------------------------------
-
-
-def _list_items(client: Any, collector: Collector, params: dict) -> list:
-    call_params = {**collector.list_params, **params}
-    method = _method_name(collector.list_operation)
-    if collector.paginate and client.can_paginate(method):
-        response = client.get_paginator(method).paginate(**call_params).build_full_result()
-    else:
-        response = getattr(client, method)(**call_params)
-    response.pop("ResponseMetadata", None)
-    items = jmespath.search(collector.result_key, response)
-    if collector.singleton:
-        return [items] if isinstance(items, dict) else []
-    return list(items or [])
-
-
-def _run_details(client: Any, collector: Collector, details: tuple[Detail, ...], resource: dict,
-                 listed: frozenset[str] = frozenset()) -> list:
-    """Call each planned detail for one resource; store results or the reason they are missing."""
-    errors: list[CallError] = []
-    properties = resource["properties"]
-    for detail in details:
-        if detail.skip_if_present and properties.get(detail.skip_if_present) is not None:
-            continue
-        if detail.each is not None:
-            properties[detail.key] = _run_each(client, detail, properties, listed, errors)
-            continue
-        params = dict(detail.constant_params)
-        missing = []
-        for param, expression in detail.params.items():
-            value = jmespath.search(expression, properties)
-            if value is None:
-                missing.append(expression)
-            params[param] = value
-        if missing:
-            resource["unavailable"][detail.key] = {
-                "reason": f"{detail.operation} not called: {', '.join(missing)} unavailable",
-            }
-            continue
-        try:
-            properties[detail.key] = to_jsonable(_call(client, detail, params))
-        except Exception as exc:  # recorded on the resource: rules reading this key say UNKNOWN
-            error = _call_error(detail.operation, detail.permission, exc)
-            if error.error_code in detail.not_configured:
-                properties[detail.key] = to_jsonable(detail.not_configured_value)
-                continue
-            resource["unavailable"][detail.key] = error.as_dict()
-            errors.append(error)
-    return errors
-
-
-def _call(client: Any, detail: Detail, params: dict) -> Any:
-    method = _method_name(detail.operation)
-    if detail.paginate and client.can_paginate(method):
-        response = client.get_paginator(method).paginate(**params).build_full_result()
-    else:
-        response = getattr(client, method)(**params)
-    response.pop("ResponseMetadata", None)
-    return jmespath.search(detail.result, response) if detail.result else response
-
-
-def _run_each(client: Any, detail: Detail, properties: dict, listed: frozenset[str],
-              errors: list[CallError]) -> dict:
-    """One call per item `detail.each` names; a failed item is an entry with its reason."""
-    results: dict[str, Any] = {}
-    for item in detail.each(properties, listed) if detail.each else ():
-        params = dict(detail.constant_params)
-        params.update({param: jmespath.search(expression, item) for param, expression in detail.params.items()})
-        try:
-            results[str(item)] = to_jsonable(_call(client, detail, params))
-        except Exception as exc:  # kept per item: the rule reading it says why it could not tell
-            error = _call_error(detail.operation, detail.permission, exc)
-            answer = None
-            if detail.answer_in_error is not None and isinstance(exc, ClientError):
-                answer = detail.answer_in_error(exc.response)
-            if answer is None:
-                errors.append(error)
-                answer = {"Error": f"{error.error_code} ({error.message})"}
-            results[str(item)] = to_jsonable(answer)
-    return results
-
-
-def _call_error(operation: str, permission: str, exc: BaseException) -> CallError:
-    if isinstance(exc, ClientError):
-        error = exc.response.get("Error", {})
-        code = str(error.get("Code") or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "Unknown"))
-        message = str(error.get("Message") or exc)
-    else:
-        # Transport failures, unparseable answers (an emulator's HTML error page), unimplemented
-        # operations: none of them is an answer, so the rule that needed it says UNKNOWN.
-        code = type(exc).__name__
-        message = str(exc)
-    return CallError(operation, permission, code, " ".join(message.split())[:300])
-
-
-def _method_name(operation: str) -> str:
-    # botocore's own conversion (DescribeDBInstances -> describe_db_instances).
-    from botocore import xform_name
-
-    return xform_name(operation)
-
-
-# -- resource records ----------------------------------------------------------------------------
-
-
-def _new_resource(collector: Collector, item: Any, account: AccountTarget, region: str,
-                  parent: dict | None) -> dict:
-    if collector.item_name and not isinstance(item, dict):
-        item = {collector.item_name: item}
-    properties = to_jsonable(item)
-    if parent is not None:
-        # Children carry their parent's identifying parameters (a selection knows its plan).
-        for param, parent_field in collector.parent_params.items():
-            properties.setdefault(param, jmespath.search(parent_field, parent["properties"]))
-    return {
-        "resource_type": collector.resource_type,
-        "service": collector.service,
-        "account_id": account.account_id,
-        "region": region,
-        "id": region if collector.singleton else str(jmespath.search(collector.id_field, properties) or ""),
-        "arn": None,
-        "name": None,
-        "tags": {},
-        "properties": properties,
-        "unavailable": {},
-    }
-
-
-def _finish_resource(collector: Collector, resource: dict, account: AccountTarget) -> None:
-    """Fill identity (Region, ARN, tags, name) once the details are in."""
-    properties = resource["properties"]
-    for detail in collector.details:
-        if detail.key not in properties and detail.key not in resource["unavailable"]:
-            if detail.skip_if_present and properties.get(detail.skip_if_present) is not None:
-                continue
-            resource["unavailable"][detail.key] = {
-                "reason": f"not collected in this scan ({detail.operation} was not needed by the selected rules)"
-            }
-    if collector.region_of is not None:
-        resource["region"] = collector.region_of(properties) or "unknown"
-    arn = jmespath.search(collector.arn_field, properties) if collector.arn_field else None
-    if not arn and collector.arn_template:
-        fields = {**properties, "partition": account.partition, "region": resource["region"],
-                  "account_id": account.account_id}
-        try:
-            arn = collector.arn_template.format(**fields)
-        except (KeyError, IndexError):
-            arn = None
-    resource["arn"] = arn
-    resource["tags"] = normalise_tags(jmespath.search(collector.tags_field, properties)
-                                      if collector.tags_field else None)
-    tags_source = collector.tags_field.split(".")[0] if collector.tags_field else None
-    if tags_source and tags_source in resource["unavailable"]:
-        # Tags we could not read are unknown, not absent: a rule or workload on a tag must not guess.
-        resource["unavailable"]["tags"] = resource["unavailable"][tags_source]
-    name = resource["tags"].get("Name") or (
-        jmespath.search(collector.name_field, properties) if collector.name_field else None)
-    resource["name"] = str(name) if name else resource["id"]
-
-
-def normalise_tags(raw: Any) -> dict[str, str]:
-    """AWS returns tags as [{Key, Value}], [{key, value}] or {key: value}; rules see one dict."""
-    if isinstance(raw, dict):
-        return {str(k): "" if v is None else str(v) for k, v in raw.items()}
-    tags: dict[str, str] = {}
-    if isinstance(raw, list):
-        for entry in raw:
-            if isinstance(entry, dict):
-                key = entry.get("Key", entry.get("key"))
-                if key is not None:
-                    value = entry.get("Value", entry.get("value"))
-                    tags[str(key)] = "" if value is None else str(value)
-    return tags
