@@ -51,8 +51,12 @@ MAX_RESOURCES_PER_RULE = 5
 MAX_RESOURCES_PER_RULE_HTML = 50
 # Per medium: resources named per plan action, filled AWS CLI commands per action, resources
 # named per not-evaluated cause.
-MEDIUM_LIMITS = {"print": {"plan": 5, "commands": 2, "cause": 6, "detailed_actions": 3},
-                 "html": {"plan": 20, "commands": 10, "cause": 20, "detailed_actions": None}}
+# Print limits keep a big account's PDF readable and its layout time bounded (WeasyPrint lays out
+# about five pages a second); the HTML report and findings.csv carry everything.
+MEDIUM_LIMITS = {"print": {"plan": 5, "commands": 2, "cause": 6, "detailed_actions": 3, "plan_rows": 30,
+                           "unknown_groups": 20},
+                 "html": {"plan": 20, "commands": 10, "cause": 20, "detailed_actions": None, "plan_rows": None,
+                          "unknown_groups": None}}
 EVIDENCE_CHARS = 120
 LEAD_CHARS = 220  # the printed findings table quotes this much of a rule's description
 TAGS_SHOWN = 4  # owner, environment, team…: enough to find who to ask, without the whole tag set
@@ -110,6 +114,7 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
                   for rule in assessment.rules if by_rule.get(rule.id)]
     categories = _categories(rule_views, card, compact_clean=for_print)
     permissions = missing_permissions(findings)
+    causes = unknown_groups(findings, {r.id: r.title for r in assessment.rules}, min(limit, medium["cause"]))
     unknown_count = card["counts"].get("UNKNOWN", 0)
 
     view: dict[str, Any] = {
@@ -146,10 +151,11 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
         # Print details the actions that matter most; every action stays in the ranked table, and
         # the HTML report and findings.csv carry every command (layout time grows with pages).
         "detailed_actions": actions[:medium["detailed_actions"]],
+        "plan_rows": actions[:medium["plan_rows"]],
         "categories": categories,
         "services": [{"name": k, **v} for k, v in card["by_service"].items()],
-        "unknown_groups": unknown_groups(findings, {r.id: r.title for r in assessment.rules},
-                                         min(limit, medium["cause"])),
+        "unknown_groups": causes[:medium["unknown_groups"]],
+        "unknown_groups_total": len(causes),
         "unknown_count": unknown_count,
         "missing_permissions": permissions,
         "failed_calls": failed_calls(inventory.get("errors", [])),
