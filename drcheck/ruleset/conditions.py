@@ -16,6 +16,7 @@ count distinct zones with `distinct_gte` without a linker.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -129,13 +130,14 @@ def _project(items: Any, rest: list[str], label: str) -> Any:
 # -- nodes -----------------------------------------------------------------------------------------
 
 
-class Node:
+class Node(ABC):
+    @abstractmethod
     def evaluate(self, ctx: Context) -> Outcome:
-        raise NotImplementedError  # every concrete node overrides this
+        """True, False or None (unknown), with the evidence read and the reasons for unknown."""
 
+    @abstractmethod
     def fields(self) -> list[str]:
         """Field paths this node reads; `A[].B` is field B of each item of list A."""
-        raise NotImplementedError
 
 
 @dataclass(frozen=True)
