@@ -24,11 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
 from drcheck.errors import UserError
 from drcheck.objectives.durations import DurationError, parse_duration
+from drcheck.yamlfile import check_schema, read_yaml
 
 DEFAULT_CONFIG = Path("drcheck.yaml")
 
@@ -124,20 +122,10 @@ def load_config(path: Path | None) -> Config:
         if not DEFAULT_CONFIG.is_file():
             return Config()
         path = DEFAULT_CONFIG
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise UserError(f"Cannot read config {path}: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise UserError(f"{path}{line}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = read_yaml(path, "config") or {}
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a mapping of sections (rules, report, workloads, tiers)")
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(CONFIG_SCHEMA).iter_errors(data))
-    if error is not None:
-        where = ".".join(str(p) for p in error.absolute_path) or "top level"
-        raise UserError(f"{path}: {where}: {error.message}")
+    check_schema(data, CONFIG_SCHEMA, path, "config")
     _check_objectives(data, path)
     return Config(source=path, rules=data.get("rules") or {}, report=data.get("report") or {},
                   workloads=data.get("workloads") or {}, tiers=data.get("tiers") or {})

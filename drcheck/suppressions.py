@@ -24,11 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
-from drcheck.errors import UserError
 from drcheck.model import Status
+from drcheck.yamlfile import check_schema, read_yaml
 
 SUPPRESSIONS_SCHEMA: dict = {
     "type": "object",
@@ -94,22 +91,13 @@ class Suppression:
 
 
 def load_suppressions(path: Path) -> list[Suppression]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UserError(f"Cannot read suppressions {path}: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise UserError(f"Suppressions {path} is not valid YAML: {exc}") from None
+    data = read_yaml(path, "suppressions")
     if isinstance(data, dict):
         # YAML reads an unquoted 2027-03-31 as a date; the schema wants text.
         for entry in data.get("suppressions") or []:
             if isinstance(entry, dict) and isinstance(entry.get("expires"), date):
                 entry["expires"] = entry["expires"].isoformat()
-    validator = jsonschema.Draft202012Validator(SUPPRESSIONS_SCHEMA, format_checker=jsonschema.FormatChecker())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "top level"
-        raise UserError(f"Suppressions {path}: {where}: {error.message}")
+    check_schema(data, SUPPRESSIONS_SCHEMA, path, "suppressions", formats=True)
     return [
         Suppression(rule=e["rule"], reason=e["reason"], owner=e["owner"], expires=date.fromisoformat(e["expires"]),
                     resource=e.get("resource"), account=e.get("account"), region=e.get("region"),

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
 from botocore.exceptions import BotoCoreError, ClientError
 
 from drcheck.collect.runner import AccountTarget
 from drcheck.collect.session import assume_role_with, caller_identity, enabled_regions, read_only_client
 from drcheck.errors import UserError
+from drcheck.yamlfile import check_schema, read_yaml
 
 DEFAULT_ORG_ROLE = "OrganizationAccountAccessRole"
 
@@ -73,18 +72,10 @@ class AccountFilters:
 
 
 def accounts_from_file(path: Path) -> list[AccountSpec]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UserError(f"Cannot read accounts file {path}: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise UserError(f"Accounts file {path} is not valid YAML: {exc}") from None
+    data = read_yaml(path, "accounts file")
     if isinstance(data, dict) and "accounts" in data:
         data = data["accounts"]
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(ACCOUNTS_FILE_SCHEMA).iter_errors(data))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "top level"
-        raise UserError(f"Accounts file {path}: {where}: {error.message}")
+    check_schema(data, ACCOUNTS_FILE_SCHEMA, path, "accounts file")
     return [AccountSpec(a["account_id"], a.get("role_arn"), a.get("external_id"), a.get("name")) for a in data]
 
 
