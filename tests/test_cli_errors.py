@@ -10,7 +10,7 @@ import pytest
 
 def drcheck(*args, env=None, cwd=None):
     return subprocess.run([sys.executable, "-m", "drcheck", *args], capture_output=True, text=True, env=env,
-                          cwd=cwd, timeout=120)
+                          cwd=cwd)
 
 
 def assert_user_error(result, *fragments):

@@ -33,7 +33,7 @@ def run_chromium(target: Path, profile: Path, *flags: str) -> tuple[str, list[st
     command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
                f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *flags, target.as_uri()]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    result = subprocess.run(command, capture_output=True, text=True)
     console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout, console

@@ -22,8 +22,7 @@ PARTS = ["Executive summary", "Remediation plan", "Findings by category", "Not e
 
 
 def drcheck(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "drcheck", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=600, env=_env())
+    return subprocess.run([sys.executable, "-m", "drcheck", *args], capture_output=True, text=True, cwd=cwd, env=_env())
 
 
 def _env() -> dict:

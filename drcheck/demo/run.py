@@ -11,6 +11,19 @@ from typing import Any
 from rich.console import Console
 
 DEMO_ACCOUNT = "123456789012"
+# The emulator is an optional extra: consultants scanning real accounts never install it.
+INSTALL_DEMO = ("drcheck demo needs the AWS emulator (moto), an optional extra: pip install 'drcheck[demo]' "
+                "(pipx: pipx inject drcheck 'moto[server]>=5.1,<6'; from a clone: make demo)")
+
+
+def require_emulator() -> None:
+    """One line naming the extra to install when moto is missing, before any work starts."""
+    from drcheck.errors import UserError
+
+    try:
+        import moto  # noqa: F401
+    except ImportError:
+        raise UserError(INSTALL_DEMO) from None
 
 
 @contextmanager
@@ -45,6 +58,7 @@ def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console, l
     from drcheck.report.outputs import parse_formats
     from drcheck.report.pdf_worker import PdfWorker
 
+    require_emulator()
     logo_url = logo_data_url(logo) if logo else None
     started = time.monotonic()
     # Started first, so WeasyPrint gets ready while the account is emulated and scanned.
