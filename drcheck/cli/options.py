@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from drcheck.cli.groups import option_group
 
 OutputDir = Annotated[Path, typer.Option("--output-dir", "-o", help="Where to write the report files.")]
 Formats = Annotated[str, typer.Option("--format", help="Comma-separated subset of html,pdf,json,csv,md.")]
@@ -45,3 +48,93 @@ ExcludeName = Annotated[list[str] | None, typer.Option("--exclude-name", help="S
 MaxWorkers = Annotated[int, typer.Option("--max-workers", min=1, max=64, help="Concurrent API calls.")]
 MaxRate = Annotated[float | None, typer.Option("--max-rate", min=0.1,
                                                help="Max requests/second per service, Region and account.")]
+
+
+# Option groups: each command takes the groups it needs as parameters (see groups.py); the fields
+# keep the names of the options above.
+
+@option_group
+@dataclass(frozen=True)
+class AccountOptions:
+    """Which credentials and Regions: the caller's account, or one reached through --role-arn."""
+
+    region: Regions = None
+    all_regions: AllRegions = False
+    profile: Profile = None
+    role_arn: RoleArn = None
+    external_id: ExternalId = None
+
+    @property
+    def regions(self) -> list[str]:
+        return list(self.region or [])
+
+
+@option_group
+@dataclass(frozen=True)
+class OrgOptions:
+    """Many accounts: an organization or an accounts file, narrowed by filters."""
+
+    org: Org = False
+    org_role: OrgRole = "OrganizationAccountAccessRole"
+    accounts: AccountsFile = None
+    include_account: IncludeAccount = None
+    exclude_account: ExcludeAccount = None
+    include_ou: IncludeOu = None
+    exclude_ou: ExcludeOu = None
+    include_name: IncludeName = None
+    exclude_name: ExcludeName = None
+
+
+@option_group
+@dataclass(frozen=True)
+class CollectOptions:
+    """How collection runs: concurrency and request pacing."""
+
+    max_workers: MaxWorkers = 16
+    max_rate: MaxRate = None
+
+
+@option_group
+@dataclass(frozen=True)
+class RuleOptions:
+    """Which rules, and the settings file they and the report read."""
+
+    rules_dir: RulesDir = None
+    only: Only = None
+    skip: Skip = None
+    config: ConfigPath = None
+
+
+@option_group
+@dataclass(frozen=True)
+class ReportFlags:
+    """The report's details, on top of the settings file (prepare.report_options builds ReportOptions)."""
+
+    client: Client = None
+    assessor: Assessor = None
+    title: Title = None
+    paper: Paper = None
+    template_dir: TemplateDir = None
+    logo: Logo = None
+
+
+@option_group
+@dataclass(frozen=True)
+class AssessFlags:
+    """What an assessment adds to the rules: accepted risks, a baseline, CI gates, redaction."""
+
+    suppressions: SuppressionsFile = None
+    baseline: Baseline = None
+    fail_under: FailUnder = None
+    fail_on: FailOn = None
+    redact: Redact = False
+
+
+@option_group
+@dataclass(frozen=True)
+class OutputOptions:
+    """Where the reports go, in which formats, and how much is said on the way."""
+
+    output_dir: OutputDir = Path("drcheck-report")
+    formats: Formats = DEFAULT_FORMATS
+    quiet: Quiet = False
