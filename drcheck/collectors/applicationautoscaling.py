@@ -7,6 +7,7 @@ COLLECTORS = (
     # this lists the dynamodb namespace (ResourceId "table/<name>" or "table/<name>/index/<index>").
     Collector(
         resource_type="AWS::ApplicationAutoScaling::ScalableTarget",
+        recovery_role="supporting",
         service="application-autoscaling",
         list_operation="DescribeScalableTargets",
         list_permission="application-autoscaling:DescribeScalableTargets",

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector
 COLLECTORS = (
     Collector(
         resource_type="AWS::AutoScaling::AutoScalingGroup",
+        recovery_role="stateless",
         service="autoscaling",
         list_operation="DescribeAutoScalingGroups",
         list_permission="autoscaling:DescribeAutoScalingGroups",

@@ -6,6 +6,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::Lambda::Function",
+        recovery_role="stateless",
         service="lambda",
         list_operation="ListFunctions",
         list_permission="lambda:ListFunctions",
@@ -34,6 +35,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::Lambda::EventSourceMapping",
+        recovery_role="supporting",
         service="lambda",
         list_operation="ListEventSourceMappings",
         list_permission="lambda:ListEventSourceMappings",

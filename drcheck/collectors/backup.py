@@ -10,6 +10,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::Backup::BackupPlan",
+        recovery_role="supporting",
         service="backup",
         list_operation="ListBackupPlans",
         list_permission="backup:ListBackupPlans",
@@ -39,6 +40,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::Backup::BackupSelection",
+        recovery_role="supporting",
         service="backup",
         parent="AWS::Backup::BackupPlan",
         parent_params={"BackupPlanId": "BackupPlanId"},
@@ -60,6 +62,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::Backup::BackupVault",
+        recovery_role="supporting",
         service="backup",
         list_operation="ListBackupVaults",
         list_permission="backup:ListBackupVaults",
@@ -91,6 +94,7 @@ COLLECTORS = (
     Collector(
         # Lists a resource only once it has a recovery point: freshness, never coverage.
         resource_type="AWS::Backup::ProtectedResource",
+        recovery_role="supporting",
         service="backup",
         list_operation="ListProtectedResources",
         list_permission="backup:ListProtectedResources",
@@ -101,6 +105,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::Backup::RegionSettings",
+        recovery_role="supporting",
         service="backup",
         list_operation="DescribeRegionSettings",
         list_permission="backup:DescribeRegionSettings",

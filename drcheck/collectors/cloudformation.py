@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector
 COLLECTORS = (
     Collector(
         resource_type="AWS::CloudFormation::Stack",
+        recovery_role="supporting",
         service="cloudformation",
         list_operation="DescribeStacks",
         list_permission="cloudformation:DescribeStacks",

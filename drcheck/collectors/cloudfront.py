@@ -6,6 +6,7 @@ from drcheck.collectors.spec import Collector
 COLLECTORS = (
     Collector(
         resource_type="AWS::CloudFront::Distribution",
+        recovery_role="stateless",
         service="cloudfront",
         scope="global",
         list_operation="ListDistributions",

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::DAX::Cluster",
+        recovery_role="stateless",
         service="dax",
         list_operation="DescribeClusters",
         list_permission="dax:DescribeClusters",

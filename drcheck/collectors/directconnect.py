@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector
 COLLECTORS = (
     Collector(
         resource_type="AWS::DirectConnect::Connection",
+        recovery_role="supporting",
         service="directconnect",
         list_operation="DescribeConnections",
         list_permission="directconnect:DescribeConnections",

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::DLM::LifecyclePolicy",
+        recovery_role="supporting",
         service="dlm",
         list_operation="GetLifecyclePolicies",
         list_permission="dlm:GetLifecyclePolicies",

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector
 COLLECTORS = (
     Collector(
         resource_type="AWS::DMS::ReplicationInstance",
+        recovery_role="supporting",
         service="dms",
         list_operation="DescribeReplicationInstances",
         list_permission="dms:DescribeReplicationInstances",
@@ -14,6 +15,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::DMS::ReplicationConfig",
+        recovery_role="supporting",
         service="dms",
         list_operation="DescribeReplicationConfigs",
         list_permission="dms:DescribeReplicationConfigs",

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector
 COLLECTORS = (
     Collector(
         resource_type="AWS::DRS::SourceServer",
+        recovery_role="supporting",
         service="drs",
         list_operation="DescribeSourceServers",
         list_permission="drs:DescribeSourceServers",

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::DynamoDB::Table",
+        recovery_role="stateful",
         service="dynamodb",
         list_operation="ListTables",
         list_permission="dynamodb:ListTables",
@@ -48,6 +49,7 @@ BACKUP_COLLECTORS = (
     # Backup. ListBackups returns only USER backups unless BackupType says otherwise.
     Collector(
         resource_type="AWS::DynamoDB::Backup",
+        recovery_role="supporting",
         service="dynamodb",
         list_operation="ListBackups",
         list_permission="dynamodb:ListBackups",

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::EC2::Instance",
+        recovery_role="stateless",
         service="ec2",
         list_operation="DescribeInstances",
         list_permission="ec2:DescribeInstances",
@@ -28,6 +29,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::EC2::Volume",
+        recovery_role="stateful",
         service="ec2",
         list_operation="DescribeVolumes",
         list_permission="ec2:DescribeVolumes",
@@ -38,6 +40,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::EC2::Snapshot",
+        recovery_role="supporting",
         service="ec2",
         list_operation="DescribeSnapshots",
         list_permission="ec2:DescribeSnapshots",
@@ -51,6 +54,7 @@ COLLECTORS = (
     # IP target's address.
     Collector(
         resource_type="AWS::EC2::Subnet",
+        recovery_role="supporting",
         service="ec2",
         list_operation="DescribeSubnets",
         list_permission="ec2:DescribeSubnets",

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector
 COLLECTORS = (
     Collector(
         resource_type="AWS::ECR::Repository",
+        recovery_role="supporting",
         service="ecr",
         list_operation="DescribeRepositories",
         list_permission="ecr:DescribeRepositories",
@@ -14,6 +15,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::ECR::Registry",
+        recovery_role="supporting",
         service="ecr",
         list_operation="DescribeRegistry",
         list_permission="ecr:DescribeRegistry",

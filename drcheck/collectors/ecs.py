@@ -6,6 +6,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::ECS::Cluster",
+        recovery_role="supporting",
         service="ecs",
         list_operation="ListClusters",
         list_permission="ecs:ListClusters",
@@ -16,6 +17,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::ECS::Service",
+        recovery_role="stateless",
         service="ecs",
         parent="AWS::ECS::Cluster",
         parent_params={"cluster": "clusterArn"},

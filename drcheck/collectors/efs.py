@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::EFS::FileSystem",
+        recovery_role="stateful",
         service="efs",
         list_operation="DescribeFileSystems",
         list_permission="elasticfilesystem:DescribeFileSystems",

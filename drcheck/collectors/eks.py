@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::EKS::Cluster",
+        recovery_role="stateless",
         service="eks",
         list_operation="ListClusters",
         list_permission="eks:ListClusters",
@@ -15,6 +16,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::EKS::Nodegroup",
+        recovery_role="stateless",
         service="eks",
         parent="AWS::EKS::Cluster",
         parent_params={"clusterName": "name"},

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::ElastiCache::ReplicationGroup",
+        recovery_role="stateful",
         service="elasticache",
         list_operation="DescribeReplicationGroups",
         list_permission="elasticache:DescribeReplicationGroups",
@@ -25,6 +26,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::ElastiCache::ServerlessCache",
+        recovery_role="stateful",
         service="elasticache",
         list_operation="DescribeServerlessCaches",
         list_permission="elasticache:DescribeServerlessCaches",

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::ElasticLoadBalancing::LoadBalancer",
+        recovery_role="stateless",
         service="elb",
         list_operation="DescribeLoadBalancers",
         list_permission="elasticloadbalancing:DescribeLoadBalancers",

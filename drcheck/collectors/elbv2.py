@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::ElasticLoadBalancingV2::LoadBalancer",
+        recovery_role="stateless",
         service="elbv2",
         list_operation="DescribeLoadBalancers",
         list_permission="elasticloadbalancing:DescribeLoadBalancers",
@@ -33,6 +34,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::ElasticLoadBalancingV2::TargetGroup",
+        recovery_role="supporting",
         service="elbv2",
         list_operation="DescribeTargetGroups",
         list_permission="elasticloadbalancing:DescribeTargetGroups",

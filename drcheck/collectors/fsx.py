@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector
 COLLECTORS = (
     Collector(
         resource_type="AWS::FSx::FileSystem",
+        recovery_role="stateful",
         service="fsx",
         list_operation="DescribeFileSystems",
         list_permission="fsx:DescribeFileSystems",

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::KMS::Key",
+        recovery_role="supporting",
         service="kms",
         list_operation="ListKeys",
         list_permission="kms:ListKeys",

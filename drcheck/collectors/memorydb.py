@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::MemoryDB::Cluster",
+        recovery_role="stateful",
         service="memorydb",
         list_operation="DescribeClusters",
         list_permission="memorydb:DescribeClusters",

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector
 COLLECTORS = (
     Collector(
         resource_type="AWS::AmazonMQ::Broker",
+        recovery_role="stateful",
         service="mq",
         list_operation="ListBrokers",
         list_permission="mq:ListBrokers",

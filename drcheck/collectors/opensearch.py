@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::OpenSearchService::Domain",
+        recovery_role="stateful",
         service="opensearch",
         list_operation="ListDomainNames",
         list_permission="es:ListDomainNames",

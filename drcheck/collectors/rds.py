@@ -22,6 +22,7 @@ def global_cluster_region(properties: dict) -> str | None:
 COLLECTORS = (
     Collector(
         resource_type="AWS::RDS::DBInstance",
+        recovery_role="stateful",
         service="rds",
         list_operation="DescribeDBInstances",
         list_permission="rds:DescribeDBInstances",
@@ -32,6 +33,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::RDS::DBCluster",
+        recovery_role="stateful",
         service="rds",
         list_operation="DescribeDBClusters",
         list_permission="rds:DescribeDBClusters",
@@ -42,6 +44,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::RDS::GlobalCluster",
+        recovery_role="supporting",
         service="rds",
         scope="global",
         list_operation="DescribeGlobalClusters",
@@ -56,6 +59,7 @@ COLLECTORS = (
     # from another one (cross-Region automated-backup replication).
     Collector(
         resource_type="AWS::RDS::DBInstanceAutomatedBackup",
+        recovery_role="supporting",
         service="rds",
         list_operation="DescribeDBInstanceAutomatedBackups",
         list_permission="rds:DescribeDBInstanceAutomatedBackups",
@@ -68,6 +72,7 @@ COLLECTORS = (
     # copies from other Regions (SourceRegion). Shared and public snapshots are not listed.
     Collector(
         resource_type="AWS::RDS::DBSnapshot",
+        recovery_role="supporting",
         service="rds",
         list_operation="DescribeDBSnapshots",
         list_permission="rds:DescribeDBSnapshots",
@@ -78,6 +83,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::RDS::DBClusterSnapshot",
+        recovery_role="supporting",
         service="rds",
         list_operation="DescribeDBClusterSnapshots",
         list_permission="rds:DescribeDBClusterSnapshots",

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector
 COLLECTORS = (
     Collector(
         resource_type="AWS::Redshift::Cluster",
+        recovery_role="stateful",
         service="redshift",
         list_operation="DescribeClusters",
         list_permission="redshift:DescribeClusters",

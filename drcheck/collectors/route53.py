@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector
 COLLECTORS = (
     Collector(
         resource_type="AWS::Route53::HostedZone",
+        recovery_role="supporting",
         service="route53",
         scope="global",
         list_operation="ListHostedZones",
@@ -15,6 +16,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::Route53::RecordSet",
+        recovery_role="stateless",
         service="route53",
         scope="global",
         parent="AWS::Route53::HostedZone",
@@ -28,6 +30,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::Route53::HealthCheck",
+        recovery_role="supporting",
         service="route53",
         scope="global",
         list_operation="ListHealthChecks",

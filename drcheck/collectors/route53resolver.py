@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::Route53Resolver::ResolverEndpoint",
+        recovery_role="supporting",
         service="route53resolver",
         list_operation="ListResolverEndpoints",
         list_permission="route53resolver:ListResolverEndpoints",

@@ -40,6 +40,7 @@ def region_from_error(response: dict) -> dict | None:
 COLLECTORS = (
     Collector(
         resource_type="AWS::S3::Bucket",
+        recovery_role="stateful",
         service="s3",
         scope="global",
         list_operation="ListBuckets",

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::SecretsManager::Secret",
+        recovery_role="stateful",
         service="secretsmanager",
         list_operation="ListSecrets",
         list_permission="secretsmanager:ListSecrets",

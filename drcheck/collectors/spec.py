@@ -12,6 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+# What a resource type is to the recovery model (drcheck.objectives): a store of data (stateful),
+# something that serves but holds no data of its own (stateless), something read to judge others
+# (backups, policies, network plumbing, registries: supporting), or not part of a workload's recovery
+# at all (out_of_scope). Only stateful and stateless resources are workload components.
+RecoveryRole = Literal["stateful", "stateless", "supporting", "out_of_scope"]
+RECOVERY_ROLES: tuple[str, ...] = ("stateful", "stateless", "supporting", "out_of_scope")
+
 
 @dataclass(frozen=True)
 class Detail:
@@ -57,6 +64,8 @@ class Collector:
     list_permission: str
     result_key: str  # JMESPath into the (paginated, merged) list response selecting the items
     id_field: str  # JMESPath to the id (a field name, or e.g. join() for records with no single id)
+    # Declared by every collector (a test enforces it); None only so the field can sit here.
+    recovery_role: RecoveryRole | None = None
     scope: Literal["regional", "global"] = "regional"
     list_params: Mapping[str, Any] = field(default_factory=dict)
     paginate: bool = True

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::SQS::Queue",
+        recovery_role="stateful",
         service="sqs",
         list_operation="ListQueues",
         list_permission="sqs:ListQueues",

@@ -5,6 +5,7 @@ from drcheck.collectors.spec import Collector, Detail
 COLLECTORS = (
     Collector(
         resource_type="AWS::SSMIncidents::ReplicationSet",
+        recovery_role="out_of_scope",
         service="ssm-incidents",
         scope="global",
         list_operation="ListReplicationSets",

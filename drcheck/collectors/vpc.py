@@ -6,6 +6,7 @@ from drcheck.collectors.spec import Collector
 COLLECTORS = (
     Collector(
         resource_type="AWS::EC2::RouteTable",
+        recovery_role="supporting",
         service="ec2",
         list_operation="DescribeRouteTables",
         list_permission="ec2:DescribeRouteTables",
@@ -16,6 +17,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::EC2::NatGateway",
+        recovery_role="stateless",
         service="ec2",
         list_operation="DescribeNatGateways",
         list_permission="ec2:DescribeNatGateways",
@@ -26,6 +28,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::EC2::VPNConnection",
+        recovery_role="supporting",
         service="ec2",
         list_operation="DescribeVpnConnections",
         list_permission="ec2:DescribeVpnConnections",
@@ -37,6 +40,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::EC2::TransitGatewayAttachment",
+        recovery_role="supporting",
         service="ec2",
         list_operation="DescribeTransitGatewayVpcAttachments",
         list_permission="ec2:DescribeTransitGatewayVpcAttachments",
@@ -47,6 +51,7 @@ COLLECTORS = (
     ),
     Collector(
         resource_type="AWS::EC2::VPCEndpoint",
+        recovery_role="supporting",
         service="ec2",
         list_operation="DescribeVpcEndpoints",
         list_permission="ec2:DescribeVpcEndpoints",

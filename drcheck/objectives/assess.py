@@ -76,7 +76,7 @@ def prepare(inventory: Mapping[str, Any], model: Model, settings: Settings, link
     components: list[Component] = []
     supporting: list[dict[str, Any]] = []
     for resource in resources:
-        if resource["resource_type"] in model.supporting_types:
+        if not model.is_component(resource["resource_type"]):
             supporting.append(resource)
             continue
         membership = members[resource_key(resource)]

@@ -28,6 +28,8 @@ ASSUMPTIONS_FILE = Path(__file__).with_name("assumptions.yaml")
 DISRUPTIONS = ("az", "region", "data")
 OUTCOMES = ("continues", "failover", "restore", "lost", "not_applicable")
 DR_LEVELS = ("replica", "backup", "none")
+# Recovery roles (drcheck.collectors.spec) whose resources are workload components.
+COMPONENT_ROLES = ("stateful", "stateless")
 # Facts the objectives stage computes itself (they depend on workloads, which linkers do not
 # know): available to the conditions of compute types, never planned for collection.
 CONTEXT_FIELDS = ("workload_peer_regions",)
@@ -64,7 +66,7 @@ _CASE = {
 SCHEMA: dict = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["schema_version", "disruptions", "sources", "supporting_types", "types"],
+    "required": ["schema_version", "disruptions", "sources", "types"],
     "properties": {
         "schema_version": {"const": 1},
         "disruptions": {"type": "object", "required": list(DISRUPTIONS), "additionalProperties": False,
@@ -73,12 +75,10 @@ SCHEMA: dict = {
             "type": "object", "additionalProperties": False, "required": ["title", "url", "says"],
             "properties": {"title": {"type": "string"}, "url": {"type": "string", "pattern": "^https://"},
                            "says": {"type": "string"}}}},
-        "supporting_types": {"type": "array", "items": {"type": "string"}},
         "types": {"type": "object", "additionalProperties": {
-            "type": "object", "additionalProperties": False, "required": ["label", "stateful", "zones", "cases"],
+            "type": "object", "additionalProperties": False, "required": ["label", "zones", "cases"],
             "properties": {
                 "label": {"type": "string"},
-                "stateful": {"type": "boolean"},
                 "compute": {"type": "boolean"},
                 "zones": {"oneOf": [{"const": "regional"}, {"type": "array", "minItems": 1, "items": {"type": "string"}}]},
                 "zones_when_empty": {"enum": ["regional", "unknown"]},
@@ -185,9 +185,13 @@ class TypeModel:
 class Model:
     disruptions: Mapping[str, str]
     sources: Mapping[str, Source]
-    supporting_types: frozenset[str]
+    roles: Mapping[str, str]  # resource type -> its collector's recovery role
     types: Mapping[str, TypeModel]
     path: Path = field(default=ASSUMPTIONS_FILE)
+
+    def is_component(self, resource_type: str) -> bool:
+        """Stateful and stateless types are workload components; supporting ones are only read."""
+        return self.roles.get(resource_type) in COMPONENT_ROLES
 
     def needs(self) -> list[tuple[str, set[str]]]:
         """(resource type, field roots) pairs the planner must collect for the model."""
@@ -245,6 +249,11 @@ def load_model(collectors: Mapping[str, Collector], linkers: Iterable[Linker], p
         where = f"{path}: types.{resource_type}"
         if resource_type not in collectors:
             raise AssumptionsError(f"{where}: no collector declares this resource type")
+        role = collectors[resource_type].recovery_role
+        if role not in COMPONENT_ROLES:
+            raise AssumptionsError(f"{where}: its collector's recovery role is {role!r}: only stateful and "
+                                   "stateless types are workload components with a recovery model")
+        spec = {**spec, "stateful": role == "stateful"}
         if spec.get("compute"):
             derived.setdefault(resource_type, set()).update(CONTEXT_FIELDS)
         types[resource_type] = _type_model(resource_type, spec, sources, where)
@@ -254,7 +263,7 @@ def load_model(collectors: Mapping[str, Collector], linkers: Iterable[Linker], p
         if problems:
             raise AssumptionsError(f"{path}: types.{type_model.resource_type}: {problems[0][1]}")
     return Model(disruptions=data["disruptions"], sources=sources,
-                 supporting_types=frozenset(data["supporting_types"]), types=types, path=path)
+                 roles={t: c.recovery_role or "" for t, c in collectors.items()}, types=types, path=path)
 
 
 def _type_model(resource_type: str, spec: dict, sources: Mapping[str, Source], where: str) -> TypeModel:
