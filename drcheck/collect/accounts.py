@@ -76,6 +76,13 @@ def accounts_from_file(path: Path) -> list[AccountSpec]:
     if isinstance(data, dict) and "accounts" in data:
         data = data["accounts"]
     check_schema(data, ACCOUNTS_FILE_SCHEMA, path, "accounts file")
+    first: dict[str, int] = {}
+    for number, entry in enumerate(data, start=1):
+        # Scanning an account twice doubles its findings (and its weight in the score): refuse it.
+        if entry["account_id"] in first:
+            raise UserError(f"Accounts file {path}: account {entry['account_id']} is listed twice (entries "
+                            f"{first[entry['account_id']]} and {number}); list each account once")
+        first[entry["account_id"]] = number
     return [AccountSpec(a["account_id"], a.get("role_arn"), a.get("external_id"), a.get("name")) for a in data]
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
 from drcheck.collectors.spec import Collector
 from drcheck.errors import UserError
@@ -23,6 +22,7 @@ from drcheck.linkers import Linker
 from drcheck.objectives.durations import DurationError, Span, format_duration, parse_duration
 from drcheck.ruleset.conditions import ConditionError, Context, Node, Unknown, compile_condition, resolve
 from drcheck.ruleset.fields import FieldChecker
+from drcheck.yamlfile import YamlProblem, load_yaml_text
 
 ASSUMPTIONS_FILE = Path(__file__).with_name("assumptions.yaml")
 DISRUPTIONS = ("az", "region", "data")
@@ -232,9 +232,11 @@ def load_model(collectors: Mapping[str, Collector], linkers: Iterable[Linker], p
     """
     path = path or ASSUMPTIONS_FILE
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError) as exc:
-        raise AssumptionsError(f"{path}: cannot load: {exc}") from None
+        data = load_yaml_text(path.read_bytes())[1]  # bounded like every YAML drcheck reads
+    except OSError as exc:
+        raise AssumptionsError(f"{path}: cannot load: {exc.strerror or exc}") from None
+    except YamlProblem as problem:
+        raise AssumptionsError(f"{path}:{problem.line or 1}: cannot load: {problem.message}") from None
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data))
     if error is not None:
         where = ".".join(str(p) for p in error.absolute_path) or "top level"

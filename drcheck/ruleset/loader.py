@@ -17,20 +17,9 @@ from drcheck.ruleset.conditions import ConditionError, compile_condition
 from drcheck.ruleset.fields import FieldChecker
 from drcheck.ruleset.rule import PLACEHOLDERS, Rule
 from drcheck.ruleset.schema import RULE_SCHEMA
+from drcheck.yamlfile import YamlProblem, load_yaml_text
 
 _VALIDATOR = jsonschema.Draft202012Validator(RULE_SCHEMA)
-# libyaml's parser when PyYAML has it: loading the catalogue is then several times faster.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _parse(text: str) -> tuple[Any, Any]:
-    """The YAML node tree (for line numbers) and the data it holds, from one parse."""
-    loader = _YAML_LOADER(text)
-    try:
-        node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
-    finally:
-        loader.dispose()
 
 
 class RuleError(UserError):
@@ -107,15 +96,13 @@ def check_rule_files(
 
 def load_rule_file(path: Path, *, collectors: Mapping[str, Collector], checker: FieldChecker | None) -> Rule:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{path}: cannot read: {exc}") from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
-        node, data = _parse(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        raise RuleError(f"{path}:{line}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+        node, data = load_yaml_text(raw)  # bounded: size, depth, alias expansion, encodings
+    except YamlProblem as problem:
+        raise RuleError(f"{path}:{problem.line or 1}: invalid YAML: {problem.message}") from None
 
     def fail(message: str, at: list[Any] | None = None) -> RuleError:
         return RuleError(f"{path}:{_line(node, at or [])}: {message}")
