@@ -104,52 +104,49 @@ def _check_nodes(root: Any) -> None:
     """Depth, expanded size, recursion and duplicate keys, in one pass over the node graph.
 
     Aliases make the graph a DAG whose expanded size (and depth) can be far beyond the file's, so
-    both are memoised per node: the pass costs the file's size, never the expansion's.
+    both are memoised per node: the pass costs the file's size, never the expansion's. Recursion
+    stops at MAX_DEPTH, so it can never exhaust Python's stack.
     """
-    expanded: dict[int, tuple[int, int]] = {}  # node id -> (values once expanded, levels)
-    in_progress: set[int] = set()
-    # Iterative depth-first walk (no recursion to exhaust): (node, children already pushed?)
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        node, visited = stack.pop()
+    memo: dict[int, tuple[int, int]] = {}  # node id -> (values once expanded, levels)
+    active: set[int] = set()
+
+    def visit(node: Any, depth: int) -> tuple[int, int]:
         key = id(node)
-        if visited:
-            in_progress.discard(key)
-            sizes = [expanded[id(c)] for c in _children(node)]
-            size = 1 + sum(s for s, _ in sizes)
-            levels = 1 + max((d for _, d in sizes), default=0)
-            if size > MAX_NODES:
-                raise YamlProblem(f"expands to more than {MAX_NODES:,} values (aliases that multiply?)",
-                                  node.start_mark.line + 1)
-            if levels > MAX_DEPTH:
-                raise YamlProblem(f"is nested more than {MAX_DEPTH} levels deep", node.start_mark.line + 1)
-            expanded[key] = (size, levels)
-            continue
-        if key in expanded:
-            continue
-        if key in in_progress:
+        known = memo.get(key)
+        if known is None and key in active:
             raise YamlProblem("has a recursive alias (an anchor that contains itself)", node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
+        if depth > MAX_DEPTH or (known is not None and depth + known[1] - 1 > MAX_DEPTH):
+            raise YamlProblem(f"is nested more than {MAX_DEPTH} levels deep", node.start_mark.line + 1)
+        if known is not None:
+            return known
+        if node.id == "scalar":
+            memo[key] = (1, 1)
+            return memo[key]
+        active.add(key)
+        size, levels = 1, 0
+        if node.id == "mapping":
             _check_duplicate_keys(node)
-        in_progress.add(key)
-        stack.append((node, True))
-        for child in _children(node):
-            if id(child) not in expanded:
-                stack.append((child, False))
+            children = [child for pair in node.value for child in pair]
+        else:
+            children = node.value
+        for child in children:
+            child_size, child_levels = visit(child, depth + 1)
+            size += child_size
+            levels = max(levels, child_levels)
+        if size > MAX_NODES:
+            raise YamlProblem(f"expands to more than {MAX_NODES:,} values (aliases that multiply?)",
+                              node.start_mark.line + 1)
+        active.discard(key)
+        memo[key] = (size, levels + 1)
+        return memo[key]
 
-
-def _children(node: Any) -> list[Any]:
-    if isinstance(node, yaml.MappingNode):
-        return [n for pair in node.value for n in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
+    visit(root, 1)
 
 
 def _check_duplicate_keys(node: Any) -> None:
     seen: set[tuple[str, str]] = set()
     for key, _ in node.value:
-        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+        if key.id != "scalar" or key.tag == "tag:yaml.org,2002:merge":
             continue
         marker = (key.tag, key.value)
         if marker in seen:

@@ -7,11 +7,18 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from drcheck.text import clean_text
+
 
 def to_jsonable(value: Any) -> Any:
-    """Datetimes become ISO-8601 UTC strings; Decimals numbers; bytes base64; ResponseMetadata goes."""
+    """Datetimes become ISO-8601 UTC strings; Decimals numbers; bytes base64; ResponseMetadata goes.
+
+    Strings lose lone surrogates (a JSON answer may escape one, "\ud800"): no output can encode them.
+    """
+    if isinstance(value, str):
+        return clean_text(value)
     if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
+        return {clean_text(str(k)): to_jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
     if isinstance(value, list | tuple | set | frozenset):
         return [to_jsonable(v) for v in value]
     if isinstance(value, datetime):

@@ -139,6 +139,13 @@ class Node(ABC):
     def fields(self) -> list[str]:
         """Field paths this node reads; `A[].B` is field B of each item of list A."""
 
+    def leaves(self, prefix: str = "") -> list[tuple[str, Leaf]]:
+        """(full field path, leaf) for every leaf below this node (load-time operand checks)."""
+        return [leaf for child in self._children() for leaf in child.leaves(prefix)]
+
+    def _children(self) -> tuple[Node, ...]:
+        return ()
+
 
 @dataclass(frozen=True)
 class AllOf(Node):
@@ -156,6 +163,9 @@ class AllOf(Node):
 
     def fields(self) -> list[str]:
         return [f for c in self.children for f in c.fields()]
+
+    def _children(self) -> tuple[Node, ...]:
+        return self.children
 
 
 @dataclass(frozen=True)
@@ -175,6 +185,9 @@ class AnyOf(Node):
     def fields(self) -> list[str]:
         return [f for c in self.children for f in c.fields()]
 
+    def _children(self) -> tuple[Node, ...]:
+        return self.children
+
 
 @dataclass(frozen=True)
 class Not(Node):
@@ -187,6 +200,9 @@ class Not(Node):
 
     def fields(self) -> list[str]:
         return self.child.fields()
+
+    def _children(self) -> tuple[Node, ...]:
+        return (self.child,)
 
 
 def _combine(value: bool | None, outcomes: list[Outcome]) -> Outcome:
@@ -232,6 +248,9 @@ class Leaf(Node):
     def fields(self) -> list[str]:
         return [self.path]
 
+    def leaves(self, prefix: str = "") -> list[tuple[str, Leaf]]:
+        return [(prefix + self.path, self)]
+
 
 @dataclass(frozen=True)
 class Quantifier(Node):
@@ -271,6 +290,9 @@ class Quantifier(Node):
 
     def fields(self) -> list[str]:
         return [self.path] + [f"{self.path}[].{p}" for p in self.child.fields()]
+
+    def leaves(self, prefix: str = "") -> list[tuple[str, Leaf]]:
+        return self.child.leaves(f"{prefix}{self.path}[].")
 
 
 def _quantify(outcomes: list[Outcome], want: bool, negate_result: bool = False) -> Outcome:
@@ -364,6 +386,42 @@ NUMERIC_OPERATORS = {"gt", "gte", "lt", "lte", "length_gte", "length_lte", "dist
 
 # -- compiling YAML into nodes ---------------------------------------------------------------------
 
+COUNT_OPERATORS = {"length_gte", "length_lte", "distinct_gte"}
+BOOLEAN_OPERATORS = {"exists", "empty"}
+
+
+def operand_problem(operator: str, operand: Any) -> str | None:
+    """Why `operand` cannot be given to `operator` (None when it can).
+
+    Checked at load time with the literal or the parameter's default, so that no operand type can
+    make an operator raise at evaluation: `length_gte: "2"` is refused here, not found on a resource.
+    """
+    is_number = isinstance(operand, int | float) and not isinstance(operand, bool)
+    if operator in COUNT_OPERATORS:
+        if not (isinstance(operand, int) and not isinstance(operand, bool) and operand >= 0):
+            return f"{operator} needs a whole number of at least 0, got {operand!r}"
+    elif operator in NUMERIC_OPERATORS:
+        if not is_number or operand != operand or operand in (float("inf"), float("-inf")):
+            return f"{operator} needs a number, got {operand!r}"
+    elif operator in BOOLEAN_OPERATORS:
+        if not isinstance(operand, bool):
+            return f"{operator} needs true or false, got {operand!r}"
+    elif operator in ("in", "not_in"):
+        if not isinstance(operand, list):
+            return f"{operator} needs a list, got {operand!r}"
+    elif operator == "matches":
+        if not isinstance(operand, str):
+            return f"matches needs a regular expression (text), got {operand!r}"
+        try:
+            re.compile(operand)
+        except re.error as exc:
+            return f"bad regular expression: {exc}"
+    elif operator == "contains":
+        if not (isinstance(operand, str) or is_number or isinstance(operand, bool)):
+            return f"contains needs a text, number or boolean to look for, got {operand!r}"
+    return None
+
+
 
 class ConditionError(ValueError):
     pass
@@ -411,13 +469,7 @@ def compile_condition(spec: Any, params: Mapping[str, Any], where: str = "condit
     else:
         operand = Operand(literal=raw)
         sample = raw
-    if operator in NUMERIC_OPERATORS and _number(sample) is None:
-        raise ConditionError(f"{where} ({path}): {operator} needs a number, got {sample!r}")
-    if operator in ("in", "not_in") and not isinstance(sample, list):
-        raise ConditionError(f"{where} ({path}): {operator} needs a list")
-    if operator == "matches":
-        try:
-            re.compile(sample)
-        except re.error as exc:
-            raise ConditionError(f"{where} ({path}): bad regular expression: {exc}") from None
+    problem = operand_problem(operator, sample)
+    if problem:
+        raise ConditionError(f"{where} ({path}): {problem}")
     return Leaf(path, operator, operand, default)

@@ -12,6 +12,39 @@ from drcheck.ruleset.rule import Rule
 EXAMPLE_NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # fixed, so age-based examples never rot
 
 
+def example_now(spec: dict[str, Any]) -> datetime:
+    """The example's `now` (ISO 8601; UTC when it names no zone), else the fixed EXAMPLE_NOW."""
+    if not spec.get("now"):
+        return EXAMPLE_NOW
+    moment = datetime.fromisoformat(str(spec["now"]).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def example_problem(rule: Rule, spec: dict[str, Any]) -> str | None:
+    """Why an example cannot be run (bad `now`, unknown or mistyped `params`), or None."""
+    try:
+        example_now(spec)
+    except (TypeError, ValueError):
+        return f"now: {spec.get('now')!r} is not an ISO 8601 date and time (e.g. 2026-01-15T12:00:00Z)"
+    for name, value in (spec.get("params") or {}).items():
+        if name not in rule.parameters:
+            known = ", ".join(rule.parameters) or "none"
+            return f"params: unknown parameter {name!r} (known: {known})"
+        default = rule.parameters[name]["default"]
+        if not same_kind(default, value):
+            return f"params.{name}: expected a value like {default!r}, got {value!r}"
+    return None
+
+
+def same_kind(default: Any, value: Any) -> bool:
+    """Whether `value` can stand where a parameter's default stands (booleans are not numbers)."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, int | float):
+        return isinstance(value, int | float)
+    return default is None or isinstance(value, type(default))
+
+
 def example_resource(rule: Rule, spec: dict[str, Any]) -> dict[str, Any]:
     given = spec.get("resource") or {}
     return {
@@ -45,7 +78,7 @@ def example_failures(rule: Rule) -> list[str]:
     lines = _example_lines(rule)
     for number, spec in enumerate(rule.examples):
         params = {**rule.defaults(), **(spec.get("params") or {})}
-        now = datetime.fromisoformat(spec["now"]) if spec.get("now") else EXAMPLE_NOW
+        now = example_now(spec)
         verdict = rule.judge(example_resource(rule, spec), now, params)
         if verdict["status"] != spec["status"]:
             detail = f" ({verdict['reason']})" if verdict.get("reason") else ""

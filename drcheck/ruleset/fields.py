@@ -41,6 +41,26 @@ class FieldChecker:
                 found.append((path, problem))
         return found
 
+    def kind(self, resource_type: str, path: str) -> str | None:
+        """botocore's type of the value at an API field path ("string", "list", …); None when not known
+        (derived fields, tags, maps, documents, or a path that does not exist)."""
+        if path.split(".")[0] in ("derived", "tags", "resource"):
+            return None
+        node: Any = self._root(resource_type)
+        for step in path.split("."):
+            name = step.removesuffix("[]")
+            if isinstance(node, StructureShape):
+                node = node.members.get(name, _ANY)
+            elif isinstance(node, dict):
+                node = node.get(name, _ANY)
+            elif isinstance(node, ListShape) and name == "_value":
+                node = node.member
+            else:
+                return None
+            if step.endswith("[]"):
+                node = node.member if isinstance(node, ListShape) else _ANY
+        return node.type_name if isinstance(node, Shape) and not _is_document(node) else None
+
     # -- shapes ---------------------------------------------------------------------------------
 
     def _model(self, service: str):

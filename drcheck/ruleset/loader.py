@@ -14,6 +14,7 @@ from drcheck.collectors.spec import Collector
 from drcheck.errors import UserError
 from drcheck.linkers import Linker
 from drcheck.ruleset.conditions import ConditionError, compile_condition
+from drcheck.ruleset.examples import example_problem
 from drcheck.ruleset.fields import FieldChecker
 from drcheck.ruleset.rule import PLACEHOLDERS, Rule
 from drcheck.ruleset.schema import RULE_SCHEMA
@@ -155,10 +156,29 @@ def load_rule_file(path: Path, *, collectors: Mapping[str, Collector], checker: 
         raw=data,
     )
     problems = checker.problems(rule.resource_type, rule.field_paths()) if checker else []
+    problems = problems or (_operand_shape_problems(rule, checker) if checker else [])
     if problems:
         path, message = problems[0]
         raise RuleError(f"{rule.source}:{_field_line(node, path.split('[].')[-1])}: {message}")
+    for number, example in enumerate(rule.examples):
+        problem = example_problem(rule, example)
+        if problem:
+            raise fail(f"examples[{number}]: {problem}", ["examples", number])
     return rule
+
+
+def _operand_shape_problems(rule: Rule, checker: FieldChecker) -> list[tuple[str, str]]:
+    """Operators that cannot work on the field's API type (`contains: 5` on a text field)."""
+    found = []
+    conditions = [rule.condition] + ([rule.applies_when] if rule.applies_when is not None else [])
+    for path, leaf in (pair for condition in conditions for pair in condition.leaves()):
+        kind = checker.kind(rule.resource_type, path)
+        operand = rule.defaults().get(leaf.operand.param) if leaf.operand.param else leaf.operand.literal
+        if leaf.operator == "contains" and kind == "string" and not isinstance(operand, str):
+            found.append((path, f"{path} is text: contains needs text to look for, got {operand!r}"))
+        elif leaf.operator == "matches" and kind not in (None, "string"):
+            found.append((path, f"{path} is a {kind}: matches reads text"))
+    return found
 
 
 def _field_line(node: Any, field_path: str) -> int:

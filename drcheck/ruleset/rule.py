@@ -51,7 +51,23 @@ class Rule:
         return roots
 
     def judge(self, resource: Mapping[str, Any], now: datetime, params: Mapping[str, Any]) -> dict[str, Any]:
-        """Verdict, message, evidence and (for UNKNOWN) reason for one resource."""
+        """Verdict, message, evidence and (for UNKNOWN) reason for one resource.
+
+        Load-time checks make operands safe, but a resource's data can still hold what no check
+        foresaw: an error while judging one resource makes that finding UNKNOWN, never the run fail.
+        """
+        try:
+            return self._judge(resource, now, params)
+        except Exception as exc:  # noqa: BLE001 - contained per rule and resource, with its reason
+            return {
+                "status": Status.UNKNOWN.value,
+                "message": "Could not evaluate this rule on this resource.",
+                "evidence": {},
+                "reason": f"rule {self.id} could not be evaluated on this resource's data "
+                          f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})",
+            }
+
+    def _judge(self, resource: Mapping[str, Any], now: datetime, params: Mapping[str, Any]) -> dict[str, Any]:
         ctx = Context(resource, params, now)
         evidence: dict[str, Any] = {}
         if self.applies_when is not None:

@@ -89,8 +89,14 @@ RULE_SCHEMA: dict = {
                             "account_id": {"type": "string"},
                             "properties": {"type": "object"},
                             "derived": {"type": "object"},
-                            "tags": {"type": "object"},
-                            "unavailable": {"type": "object"},
+                            "tags": {"type": "object", "additionalProperties": {"type": "string"}},
+                            "unavailable": {
+                                "type": "object",
+                                "additionalProperties": {
+                                    "type": "object",
+                                    "properties": {"reason": {"type": "string"}},
+                                },
+                            },
                         },
                     },
                 },

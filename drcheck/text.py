@@ -1,0 +1,95 @@
+"""Text from someone else (account data, custom rules): made safe to store, print and show.
+
+- `clean_text` / `clean_surrogates`: a lone surrogate (from a JSON escape such as "\\ud800") is not
+  text; no UTF-8 output (HTML, CSV, Markdown, PDF) can hold it, so it becomes U+FFFD.
+- `terminal_text`: control characters (escape sequences that move the cursor, retitle the window
+  or hide what follows) are shown as visible escapes, and Rich markup is escaped, so a tag value
+  cannot rewrite what the console shows.
+- `deceptive_characters`: bidirectional overrides and zero-width characters, which make a name
+  read differently from what it is (`"prod\\u202egnp.exe"`), so the report can flag the name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+# C0 and C1 controls and DEL; tab and newline are kept where a table cell may hold them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# Characters that change how text reads without being seen: bidi embeddings, overrides and
+# isolates, zero-width spaces and joiners, the word joiner and invisible operators, the BOM.
+DECEPTIVE = frozenset(
+    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
+
+
+def clean_text(text: str) -> str:
+    """`text` with any lone surrogate replaced by U+FFFD (fast when there is none)."""
+    if text.isascii():
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def clean_surrogates(data: Any) -> Any:
+    """Replace lone surrogates in every string and key of a JSON value, in place; returns it."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            for key in list(value):
+                item = value[key]
+                if isinstance(key, str) and not key.isascii():
+                    cleaned = clean_text(key)
+                    if cleaned != key:
+                        del value[key]
+                        value[cleaned] = item
+                        key = cleaned
+                if isinstance(item, str):
+                    value[key] = clean_text(item)
+                elif isinstance(item, dict | list):
+                    stack.append(item)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str):
+                    value[index] = clean_text(item)
+                elif isinstance(item, dict | list):
+                    stack.append(item)
+    return data
+
+
+def _visible(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
+
+
+def terminal_text(value: Any, *, keep_newlines: bool = False) -> str:
+    """Account or rule text ready for a Rich console: controls made visible, markup escaped."""
+    from rich.markup import escape
+
+    text = clean_text(str(value))
+    if not keep_newlines:
+        text = text.replace("\n", "\\n").replace("\t", " ")
+    text = _CONTROL.sub(_visible, text)
+    text = "".join(f"<U+{ord(c):04X}>" if c in DECEPTIVE else c for c in text)
+    return escape(text)
+
+
+def plain_terminal_text(value: Any, *, keep_newlines: bool = True) -> str:
+    """Like terminal_text, for output printed without markup (typer.echo, markup=False)."""
+    text = clean_text(str(value))
+    if not keep_newlines:
+        text = text.replace("\n", "\\n")
+    text = _CONTROL.sub(_visible, text.replace("\t", "    "))
+    return "".join(f"<U+{ord(c):04X}>" if c in DECEPTIVE else c for c in text)
+
+
+def deceptive_characters(text: Any) -> list[str]:
+    """Names ("U+202E RIGHT-TO-LEFT OVERRIDE") of the deceptive characters in `text`, first seen first."""
+    if not isinstance(text, str) or text.isascii():
+        return []
+    found = dict.fromkeys(c for c in text if c in DECEPTIVE)
+    return [f"U+{ord(c):04X} {unicodedata.name(c, 'FORMAT CHARACTER')}" for c in found]
