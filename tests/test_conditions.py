@@ -167,7 +167,7 @@ def test_projection_over_derived_list():
 
 
 def test_distinct_needs_a_number_and_path_may_not_end_in_projection():
-    with pytest.raises(ConditionError, match="needs a number"):
+    with pytest.raises(ConditionError, match="needs a whole number"):
         compile_condition({"field": "Nodes[].Zone", "distinct_gte": "two"}, {})
     with pytest.raises(ConditionError, match="bad field path"):
         compile_condition({"field": "Nodes[]", "length_gte": 1}, {})

@@ -80,7 +80,7 @@ def test_wrong_inner_shape_is_refused(tmp_path, path, value, fragment):
 
 
 @pytest.mark.parametrize("content,fragment", [
-    (gzip.compress(json.dumps(BASE).encode())[:40], "damaged gzip"),
+    (gzip.compress(json.dumps(BASE).encode(), mtime=0)[:40], "damaged gzip"),
     (b"\x1f\x8b" + b"\x00" * 30, "damaged gzip"),
     (json.dumps(BASE).encode("utf-16"), "not UTF-8"),
     (b'{"a": "\xff\xfe"}', "not UTF-8"),
@@ -91,7 +91,8 @@ def test_wrong_inner_shape_is_refused(tmp_path, path, value, fragment):
     (b'{"schema_version": NaN}', "not usable JSON"),
     (b"", "not valid JSON"),
     (b"\x00\x01\x02", "not valid JSON"),
-])
+], ids=["truncated-gzip", "corrupt-gzip", "utf-16", "invalid-utf-8", "deep-json", "deep-properties",
+        "huge-integer", "nan", "empty", "binary"])
 def test_undecodable_files_are_refused(tmp_path, content, fragment):
     assert fragment in read(tmp_path, content)
 
