@@ -90,7 +90,7 @@ def report_and_summarise(assessment: Assessment, output_dir: Path, formats: str,
     return written
 
 
-def _collect(catalogue: Catalogue, accounts: list, *, max_workers: int,
+def collect_with_progress(catalogue: Catalogue, accounts: list, *, max_workers: int,
              client_factory: Callable[[Any, str, str], Any], console: Console,
              unreachable: list[dict] | None) -> dict:
     for entry in unreachable or []:
@@ -119,7 +119,7 @@ def collect_inventory(catalogue: Catalogue, accounts: list, *, max_workers: int,
                       console: Console, unreachable: list[dict] | None = None,
                       redactor: Redactor | None = None) -> Path:
     """`drcheck collect`: the inventory only, optionally gzipped (and redacted)."""
-    inventory = _collect(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
+    inventory = collect_with_progress(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
                          console=console, unreachable=unreachable)
     if redactor is not None:
         inventory = redactor.inventory(inventory)
@@ -154,7 +154,7 @@ def collect_and_report(
     chosen = parse_formats(formats)  # refuse a bad --format before spending minutes collecting
     own_worker = PdfWorker() if pdf_worker is None and "pdf" in chosen else nullcontext(pdf_worker)
     with own_worker as pdf_worker:
-        inventory = _collect(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
+        inventory = collect_with_progress(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
                              console=console, unreachable=unreachable)
         assessment = assess_inventory(catalogue, inventory, assess_options or AssessOptions())
         report_and_summarise(assessment, output_dir, formats, options, template_dir, console, pdf_worker)

@@ -59,9 +59,8 @@ def run(monkeypatch, capsys, *args):
 
 
 def test_whatif_region_json(monkeypatch, capsys, inventory_file):
-    code, out, _ = run(monkeypatch, capsys, "whatif", "--region", "us-east-1", "--inventory", str(inventory_file),
-                       "--json")
-    assert code == 0
+    code, out, err = run(monkeypatch, capsys, "whatif", "--outage-region", "us-east-1", str(inventory_file), "--json")
+    assert code == 0 and err == ""
     result = json.loads(out)
     statuses = {w["name"]: w["status"] for w in result["workloads"]}
     assert statuses == {"orders": "down", "shop": "down"}
@@ -69,8 +68,8 @@ def test_whatif_region_json(monkeypatch, capsys, inventory_file):
 
 
 def test_whatif_service_table(monkeypatch, capsys, inventory_file):
-    code, out, _ = run(monkeypatch, capsys, "whatif", "--service", "dynamodb", "--region", "us-east-1",
-                       "-i", str(inventory_file))
+    code, out, _ = run(monkeypatch, capsys, "whatif", "--service", "dynamodb", "--outage-region", "us-east-1",
+                       str(inventory_file))
     assert code == 0
     assert "What if dynamodb goes down in us-east-1?" in out
     assert "1 survive" in out and "1 down" in out
@@ -78,21 +77,42 @@ def test_whatif_service_table(monkeypatch, capsys, inventory_file):
 
 
 def test_whatif_az(monkeypatch, capsys, inventory_file):
-    code, out, _ = run(monkeypatch, capsys, "whatif", "--az", "us-east-1a", "-i", str(inventory_file), "--json")
+    code, out, _ = run(monkeypatch, capsys, "whatif", "--az", "us-east-1a", str(inventory_file), "--json")
     assert code == 0
     statuses = {w["name"]: w["status"] for w in json.loads(out)["workloads"]}
     assert statuses["shop"] == "survives"  # DynamoDB spans zones
 
 
 def test_objectives_table_and_json(monkeypatch, capsys, inventory_file):
-    code, out, _ = run(monkeypatch, capsys, "objectives", "-i", str(inventory_file))
+    code, out, _ = run(monkeypatch, capsys, "objectives", str(inventory_file))
     assert code == 0 and "Recovery objectives per workload" in out and "orders" in out
-    code, out, _ = run(monkeypatch, capsys, "objectives", "-i", str(inventory_file), "--json")
+    code, out, _ = run(monkeypatch, capsys, "objectives", str(inventory_file), "--json")
     document = json.loads(out)
     orders = next(w for w in document["workloads"] if w["name"] == "orders")
     assert orders["disruptions"]["az"]["rpo_text"] == "0 s"
     assert orders["tier"]["name"] == "standard"
     assert document["main_region"] == "us-east-1"
+
+
+@pytest.mark.parametrize(("old", "new", "notice"), [
+    (["whatif", "--region", "us-east-1", "--inventory", "{inv}", "--json"],
+     ["whatif", "--outage-region", "us-east-1", "{inv}", "--json"], "use --outage-region"),
+    (["whatif", "--service", "dynamodb", "-r", "us-east-1", "-i", "{inv}", "--json"],
+     ["whatif", "--service", "dynamodb", "--outage-region", "us-east-1", "{inv}", "--json"], "use --outage-region"),
+    (["objectives", "-i", "{inv}", "--json"], ["objectives", "{inv}", "--json"], "--inventory/-i is deprecated"),
+])
+def test_old_spellings_still_work_with_a_notice(monkeypatch, capsys, inventory_file, old, new, notice):
+    """The inventory used to be an option, and whatif's --region the Region that goes down."""
+    def spelled(args):
+        return [a.replace("{inv}", str(inventory_file)) for a in args]
+
+    code, old_out, old_err = run(monkeypatch, capsys, *spelled(old))
+    assert code == 0, old_err
+    assert notice in old_err and all(line.startswith("drcheck: ") and "deprecated" in line
+                                     for line in old_err.strip().splitlines())
+    code, new_out, new_err = run(monkeypatch, capsys, *spelled(new))
+    assert code == 0 and new_err == ""
+    assert json.loads(old_out) == json.loads(new_out)
 
 
 def test_objectives_assumptions_need_no_inventory(monkeypatch, capsys):
@@ -107,16 +127,19 @@ def test_objectives_assumptions_need_no_inventory(monkeypatch, capsys):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["whatif", "-i", "{inv}"], "say what goes down"),
-    (["whatif", "--service", "dynamodb", "-i", "{inv}"], "--service needs --region"),
-    (["whatif", "--region", "eu-west-9", "-i", "{inv}"], "not in this inventory"),
-    (["whatif", "--region", "us-east-1", "--service", "teleport", "-i", "{inv}"], "unknown service"),
-    (["whatif", "--az", "moon-1", "-i", "{inv}"], "not an Availability Zone"),
-    (["whatif", "--az", "us-east-1a", "--region", "us-east-1", "-i", "{inv}"], "--az names its own Region"),
-    (["whatif", "--region", "us-east-1"], "give --inventory FILE"),
-    (["whatif", "--region", "us-east-1", "-i", "{inv}", "--scan-region", "us-east-1"], "not both"),
-    (["whatif", "--region", "us-east-1", "-i", "/nonexistent/inventory.json"], "Cannot read inventory"),
-    (["objectives"], "give --inventory FILE"),
+    (["whatif", "{inv}"], "say what goes down"),
+    (["whatif", "--service", "dynamodb", "{inv}"], "--service needs --outage-region"),
+    (["whatif", "--outage-region", "eu-west-9", "{inv}"], "not in this inventory"),
+    (["whatif", "--outage-region", "us-east-1", "--service", "teleport", "{inv}"], "unknown service"),
+    (["whatif", "--az", "moon-1", "{inv}"], "not an Availability Zone"),
+    (["whatif", "--az", "us-east-1a", "--outage-region", "us-east-1", "{inv}"], "--az names its own Region"),
+    (["whatif", "--outage-region", "us-east-1"], "give an INVENTORY file"),
+    (["whatif", "--region", "us-east-1"], "say what goes down"),  # --region is the Region to scan
+    (["whatif", "--outage-region", "us-east-1", "{inv}", "--region", "us-east-1"], "not both"),
+    (["whatif", "--outage-region", "us-east-1", "/nonexistent/inventory.json"], "Cannot read inventory"),
+    (["whatif", "--outage-region", "us-east-1", "{inv}", "-i", "{inv}"], "give the inventory once"),
+    (["objectives"], "give an INVENTORY file"),
+    (["objectives", "{inv}", "--all-regions"], "not both"),
 ])
 def test_bad_flags_are_one_line_and_exit_2(monkeypatch, capsys, inventory_file, args, message):
     code, out, err = run(monkeypatch, capsys, *[a.replace("{inv}", str(inventory_file)) for a in args])
@@ -126,14 +149,37 @@ def test_bad_flags_are_one_line_and_exit_2(monkeypatch, capsys, inventory_file, 
 
 
 def test_whatif_on_a_live_scan(aws, monkeypatch, capsys, tmp_path):
-    """Without --inventory, the same command scans (here: moto) with the scan command's plumbing."""
+    """Without an inventory, the same command scans (here: moto) through the scan's targets and collection."""
     aws.client("dynamodb").create_table(
         TableName="carts", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
         Tags=[{"Key": "workload", "Value": "shop"}])
     saved = tmp_path / "inventory.json"
-    code, out, err = run(monkeypatch, capsys, "whatif", "--service", "dynamodb", "--region", "us-east-1",
-                         "--scan-region", "us-east-1", "--save-inventory", str(saved), "--json")
+    code, out, err = run(monkeypatch, capsys, "whatif", "--service", "dynamodb", "--outage-region", "us-east-1",
+                         "--region", "us-east-1", "--max-workers", "2", "--save-inventory", str(saved), "--json",
+                         "--quiet")
     assert code == 0, err
     assert {w["name"]: w["status"] for w in json.loads(out)["workloads"]} == {"shop": "down"}
     assert json.loads(saved.read_text())["regions"] == ["us-east-1"]
+    old = tmp_path / "old.json"
+    code, out, err = run(monkeypatch, capsys, "whatif", "--service", "dynamodb", "--region", "us-east-1",
+                         "--scan-region", "us-east-1", "--save-inventory", str(old), "--json", "--quiet")
+    assert code == 0, err
+    assert {w["name"]: w["status"] for w in json.loads(out)["workloads"]} == {"shop": "down"}
+    assert "--scan-region is deprecated" in err and "use --outage-region" in err
+    assert json.loads(old.read_text())["regions"] == ["us-east-1"]
+
+
+def test_objectives_on_a_live_accounts_file(aws, monkeypatch, capsys, tmp_path):
+    """--accounts (like --org) reaches objectives through the scan's target resolution."""
+    aws.client("dynamodb").create_table(
+        TableName="carts", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+        Tags=[{"Key": "workload", "Value": "shop"}])
+    account_id = aws.client("sts").get_caller_identity()["Account"]
+    (tmp_path / "accounts.yaml").write_text(f"- {{account_id: '{account_id}', name: main}}\n")
+    code, out, err = run(monkeypatch, capsys, "objectives", "--accounts", str(tmp_path / "accounts.yaml"),
+                         "--region", "us-east-1", "--json", "--quiet")
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["main_region"] == "us-east-1" and [w["name"] for w in document["workloads"]] == ["shop"]

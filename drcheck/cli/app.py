@@ -11,9 +11,9 @@ from rich.markup import escape
 
 from drcheck.cli.catalogue import permissions, rules_check, rules_list, rules_show
 from drcheck.cli.compare import diff
+from drcheck.cli.objectives import objectives, whatif
 from drcheck.cli.scanning import assess, collect, demo, doctor, scan
 from drcheck.errors import UserError
-from drcheck.objectives.cli import objectives_command, whatif_command
 
 EXIT_INTERNAL_ERROR = 3
 
@@ -26,8 +26,8 @@ app = typer.Typer(
 rules_app = typer.Typer(help="Browse and check the rule catalogue.", no_args_is_help=True)
 for command in (scan, collect, demo, assess, doctor, diff, permissions):
     app.command()(command)
-app.command("objectives")(objectives_command)
-app.command("whatif")(whatif_command)
+app.command()(objectives)
+app.command()(whatif)
 rules_app.command("list")(rules_list)
 rules_app.command("show")(rules_show)
 rules_app.command("check")(rules_check)

@@ -83,9 +83,9 @@ def make_scenario(prepared: Prepared, region: str | None, az: str | None, servic
             raise UserError(f"--az {az}: no scanned Region holds this zone (scanned: {', '.join(regions) or 'none'})")
         return Scenario("az", found, zone=zone)
     if not region:
-        raise UserError("say what goes down: --region REGION, --az ZONE, or --service SERVICE --region REGION")
+        raise UserError("say what goes down: --outage-region REGION, --az ZONE, or --service SERVICE --outage-region REGION")
     if region not in regions:
-        raise UserError(f"--region {region}: not in this inventory (scanned: {', '.join(regions) or 'none'})")
+        raise UserError(f"--outage-region {region}: not in this inventory (scanned: {', '.join(regions) or 'none'})")
     if service:
         name = service.lower()
         if name not in SERVICE_ALIASES:
