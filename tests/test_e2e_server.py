@@ -97,8 +97,9 @@ def test_unimplemented_apis_are_unknown_not_pass(scanned):
     assert ebs["web-data"] == "UNKNOWN" and ebs["scratch"] == "UNKNOWN"
     rds = {f["resource_name"]: f for f in document["findings"] if f["rule_id"] == "rds-instance-backup-enabled"}
     assert rds["orders-db"]["status"] == "PASS"  # automated backups alone are enough
-    # Backup plan coverage is unknown here (no ListBackupSelections), but a recent snapshot decides it,
-    # and the evidence says so rather than guessing about the plan.
-    assert rds["reporting-db"]["status"] == "PASS"
+    # One day of retention, backup plan coverage unknown here (no ListBackupSelections) and only
+    # RDS's own automated snapshot: that snapshot is the automated backup, not a separate regime,
+    # so the answer is "could not tell", never PASS (issue 9).
+    assert rds["reporting-db"]["status"] == "UNKNOWN"
     assert rds["reporting-db"]["evidence"]["derived.backup_plans"] == "UNKNOWN"
-    assert rds["reporting-db"]["evidence"]["derived.latest_snapshot_time"]
+    assert rds["reporting-db"]["evidence"]["derived.manual_snapshots"] == []

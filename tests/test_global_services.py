@@ -65,7 +65,7 @@ def test_route53_deleted_health_check_and_denied_listing(catalogue):
         Call("list_hosted_zones", {"HostedZones": [zone], "Marker": "", "IsTruncated": False, "MaxItems": "100"}, {}),
         Call("list_resource_record_sets", records, {"HostedZoneId": "/hostedzone/Z1"}),
     ]}
-    inventory = stub_collect(catalogue, [("AWS::Route53::RecordSet", ["derived.health_check_exists"])], calls)
+    inventory = stub_collect(catalogue, [("AWS::Route53::RecordSet", ["derived.health_check"])], calls)
     (finding,) = findings_for(catalogue, inventory, "route53-record-health-check-exists")
     assert finding["status"] == "FAIL" and finding["region"] == "global"
     calls = {"route53": [
@@ -73,7 +73,7 @@ def test_route53_deleted_health_check_and_denied_listing(catalogue):
         Call("list_hosted_zones", {"HostedZones": [zone], "Marker": "", "IsTruncated": False, "MaxItems": "100"}, {}),
         Call("list_resource_record_sets", records, {"HostedZoneId": "/hostedzone/Z1"}),
     ]}
-    inventory = stub_collect(catalogue, [("AWS::Route53::RecordSet", ["derived.health_check_exists"])], calls)
+    inventory = stub_collect(catalogue, [("AWS::Route53::RecordSet", ["derived.health_check"])], calls)
     (finding,) = findings_for(catalogue, inventory, "route53-record-health-check-exists")
     assert finding["status"] == "UNKNOWN" and "AccessDenied" in finding["reason"]
 

@@ -75,6 +75,7 @@ class MissingApiEmulator:
             events.register(f"before-parameter-build.{name}", _remember_params)
             events.register(f"before-call.{name}", _responder(answer))
         events.register("after-call.dynamodb.DescribeTable", self._add_replicas)
+        events.register("after-call.rds.DescribeDBInstanceAutomatedBackups", _complete_automated_backups)
 
     # -- DynamoDB global-table replicas -----------------------------------------------------------
 
@@ -168,6 +169,18 @@ OPT_IN_TYPES = ("Aurora", "CloudFormation", "DocumentDB", "DynamoDB", "EBS", "EC
 def _region_settings_answer() -> dict:
     return {"ResourceTypeOptInPreference": {t: True for t in OPT_IN_TYPES},
             "ResourceTypeManagementPreference": {"DynamoDB": True, "EFS": True}}
+
+
+def _complete_automated_backups(parsed: dict, context: dict, **_: Any) -> None:
+    """moto answers DescribeDBInstanceAutomatedBackups with the identifier and status only; AWS
+    always names the source instance's ARN and Region, which tell a Region's own backups from
+    replicated ones. moto keeps no replicated backups, so every one it lists is the Region's own."""
+    region = context.get("client_region") or "us-east-1"
+    for backup in (parsed or {}).get("DBInstanceAutomatedBackups") or []:
+        name = backup.get("DBInstanceIdentifier")
+        if name and "Region" not in backup:
+            backup["Region"] = region
+            backup.setdefault("DBInstanceArn", f"arn:aws:rds:{region}:123456789012:db:{name}")
 
 
 def _remember_params(params: dict, context: dict, **_: Any) -> None:

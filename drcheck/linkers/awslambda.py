@@ -14,7 +14,7 @@ import json
 
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
-from drcheck.linkers.policies import covers_action, service_principals, statements
+from drcheck.linkers.policies import applies_to_everyone, covers_action, service_principals, statements
 
 FUNCTION = "AWS::Lambda::Function"
 ASYNC_SERVICES = frozenset({
@@ -30,7 +30,8 @@ def _is_async_service(principal: str) -> bool:
 
 
 def link_async_invokers(index: ResourceIndex) -> None:
-    """derived.async_invokers: services allowed to invoke the function that invoke asynchronously."""
+    """derived.async_invokers: services allowed to invoke the function that invoke asynchronously
+    ("*" when the policy lets anyone invoke it)."""
     for function in index.of_type(FUNCTION):
         problem = index.detail_problem(function, "Policy")
         if problem:
@@ -45,9 +46,13 @@ def link_async_invokers(index: ResourceIndex) -> None:
         except (ValueError, json.JSONDecodeError) as exc:
             index.set_unknown(function, "async_invokers", f"cannot read the function policy: {exc}")
             continue
-        invokers = sorted({p for s in found if s.get("Effect") == "Allow" and covers_action(s, "lambda:InvokeFunction")
-                           for p in service_principals(s) if _is_async_service(p)})
-        index.set_derived(function, "async_invokers", invokers)
+        allowing = [s for s in found if s.get("Effect") == "Allow" and covers_action(s, "lambda:InvokeFunction")]
+        invokers = {p for s in allowing for p in service_principals(s) if _is_async_service(p)}
+        # Principal "*" (or {"AWS": "*"}, or a NotPrincipal) lets anyone invoke it, the
+        # asynchronous services included: that is the widest set of asynchronous invokers, not none.
+        if any(applies_to_everyone(s) for s in allowing):
+            invokers.add("*")
+        index.set_derived(function, "async_invokers", sorted(invokers))
 
 
 LINKERS = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 from drcheck.linkers import Linker
 from drcheck.linkers.backup import PROTECTABLE_TYPES, selection_matches
 from drcheck.linkers.index import ResourceIndex
+from drcheck.linkers.regions import other_region
 
 
 def _plan_copy_regions(plan: dict) -> dict[str, list[str]]:
@@ -51,7 +52,11 @@ def link_backup_copy_regions(index: ResourceIndex) -> None:
                 problems.append(problem)
                 continue
             for region, rules in _plan_copy_regions(plan).items():
-                if region != resource["region"]:
+                cross = other_region(region, resource["region"])
+                if cross is None:
+                    problems.append(f"the Region of {resource['id']} is not known, so whether plan {plan['name']} "
+                                    "copies it to another Region is not known either")
+                elif cross:
                     copies.append({"Region": region, "BackupPlanName": plan["name"], "Rules": rules})
         if copies or not problems:
             index.set_derived(resource, "backup_copies", copies)

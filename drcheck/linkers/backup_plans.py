@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
+from drcheck.linkers.regions import other_region
 from drcheck.linkers.schedules import ScheduleError, max_interval_hours
 
 PLAN = "AWS::Backup::BackupPlan"
@@ -44,15 +45,22 @@ def link_plan_facts(index: ResourceIndex) -> None:
                 vault_arn = action.get("DestinationBackupVaultArn", "")
                 region = _arn_part(vault_arn, 3)
                 account = _arn_part(vault_arn, 4)
-                destinations.append({
+                destination = {
                     "RuleName": name,
                     "DestinationBackupVaultArn": vault_arn,
                     "DestinationRegion": region,
                     "DestinationAccount": account,
-                    "CrossRegion": region is not None and region != plan["region"],
-                    "CrossAccount": account is not None and account != plan["account_id"],
+                    "CrossRegion": other_region(region, plan["region"]),
+                    "CrossAccount": account != plan["account_id"] if account else None,
                     **_retention(action.get("Lifecycle")),
-                })
+                }
+                unreadable = {key: {"reason": f"cannot read the destination vault ARN {vault_arn!r}"}
+                              for key in ("CrossRegion", "CrossAccount") if destination[key] is None}
+                if unreadable:
+                    destination["_unavailable"] = unreadable
+                    for key in unreadable:
+                        del destination[key]
+                destinations.append(destination)
                 retention.append({"RuleName": name, "Copy": True, "DestinationBackupVaultArn": vault_arn,
                                   **_retention(action.get("Lifecycle"))})
             schedules.append(_schedule(rule))

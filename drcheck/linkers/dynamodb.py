@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
+from drcheck.linkers.regions import other_region
 
 LEGACY_GLOBAL_TABLES = "2017.11.29"
 
@@ -22,8 +23,15 @@ def link_replicas(index: ResourceIndex) -> None:
             index.set_unknown(table, "replicas", "a legacy (2017.11.29) global table: its replicas are not listed "
                                                  "by DescribeTable; upgrade it to version 2019.11.21")
             continue
-        replicas = [{"RegionName": r.get("RegionName"), "ReplicaStatus": r.get("ReplicaStatus")}
-                    for r in description.get("Replicas") or [] if r.get("RegionName") != table["region"]]
+        replicas = []
+        for replica in description.get("Replicas") or []:
+            cross = other_region(replica.get("RegionName"), table["region"])
+            if cross is False:
+                continue
+            entry = {"RegionName": replica.get("RegionName"), "ReplicaStatus": replica.get("ReplicaStatus")}
+            if cross is None:  # a replica somewhere, but not known to be in another Region
+                entry = {"RegionName": None, "_unavailable": {"ReplicaStatus": {"reason": "a replica names no Region"}}}
+            replicas.append(entry)
         index.set_derived(table, "replicas", replicas)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
+from drcheck.linkers.regions import other_region
 
 REPOSITORY = "AWS::ECR::Repository"
 REGISTRY = "AWS::ECR::Registry"
@@ -18,6 +19,16 @@ def _rule_applies(rule: dict, name: str) -> bool:
     filters = rule.get("repositoryFilters") or []
     return not filters or any(f.get("filterType", "PREFIX_MATCH") == "PREFIX_MATCH"
                               and name.startswith(str(f.get("filter", ""))) for f in filters)
+
+
+def _destination(destination: dict, region: str) -> dict:
+    entry = {"Region": destination.get("region"), "RegistryId": destination.get("registryId")}
+    cross = other_region(destination.get("region"), region)
+    if cross is None:
+        entry["_unavailable"] = {"CrossRegion": {"reason": "the replication rule's destination names no Region"}}
+    else:
+        entry["CrossRegion"] = cross
+    return entry
 
 
 def link_repository_replication(index: ResourceIndex) -> None:
@@ -33,8 +44,7 @@ def link_repository_replication(index: ResourceIndex) -> None:
         rules = ((registry["properties"].get("replicationConfiguration") or {}).get("rules")) or []
         name = str(repository["properties"].get("repositoryName", repository["id"]))
         destinations = [
-            {"Region": d.get("region"), "RegistryId": d.get("registryId"),
-             "CrossRegion": d.get("region") not in (None, repository["region"])}
+            _destination(d, repository["region"])
             for rule in rules if _rule_applies(rule, name) for d in rule.get("destinations") or []
         ]
         index.set_derived(repository, "replication_destinations", destinations)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
+from drcheck.linkers.regions import other_region
 
 
 def link_replication(index: ResourceIndex) -> None:
@@ -20,11 +21,16 @@ def link_replication(index: ResourceIndex) -> None:
         for replication in fs["properties"]["Replications"] or []:
             if replication.get("SourceFileSystemId") == fs["id"]:
                 for d in replication.get("Destinations") or []:
-                    destinations.append({
+                    entry = {
                         "FileSystemId": d.get("FileSystemId"), "Region": d.get("Region"), "Status": d.get("Status"),
                         "LastReplicatedTimestamp": d.get("LastReplicatedTimestamp"),
-                        "CrossRegion": bool(d.get("Region")) and d.get("Region") != fs["region"],
-                    })
+                    }
+                    cross = other_region(d.get("Region"), fs["region"])
+                    if cross is None:
+                        entry["_unavailable"] = {"CrossRegion": {"reason": "the replication destination names no Region"}}
+                    else:
+                        entry["CrossRegion"] = cross
+                    destinations.append(entry)
             else:
                 sources.append({"SourceFileSystemId": replication.get("SourceFileSystemId"),
                                 "SourceRegion": replication.get("SourceFileSystemRegion")})

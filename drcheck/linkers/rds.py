@@ -1,7 +1,9 @@
-"""RDS facts that live on other resources: where a cluster's members run, and the newest snapshot
-of each instance and cluster."""
+"""RDS facts that live on other resources: where a cluster's members run, the newest snapshot
+of each instance and cluster, and an instance's manual and AWS Backup snapshot history."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
@@ -33,35 +35,54 @@ def link_cluster_members(index: ResourceIndex) -> None:
         index.set_derived(cluster, "member_availability_zones", sorted(zones))
 
 
-def _latest(snapshots: list[dict], owner: dict, id_key: str, resource_id_key: str) -> str | None:
-    """SnapshotCreateTime of the newest available snapshot of `owner` in its own Region.
+def _owned_snapshots(snapshots: list[dict], owner: dict, id_key: str, resource_id_key: str,
+                     shared_ids: set[str]) -> list[dict]:
+    """The available snapshots of `owner` in its own account and Region.
 
     Matched by resource id (DbiResourceId / DbClusterResourceId, which survives renames and
-    tells apart a deleted and re-created database of the same name), else by identifier.
+    tells apart a deleted and re-created database of the same name), else by identifier. A
+    resource id that several databases of the scan carry cannot tell them apart (an emulator's
+    answer; AWS makes them unique), so those are matched by identifier too.
     """
     owner_props = owner["properties"]
-    newest = None
+    owner_resource_id = owner_props.get(resource_id_key)
+    if owner_resource_id in shared_ids:
+        owner_resource_id = None
+    found = []
     for snapshot in snapshots:
         props = snapshot["properties"]
         if snapshot["account_id"] != owner["account_id"] or snapshot["region"] != owner["region"]:
             continue
         if props.get("Status") != "available" or not props.get("SnapshotCreateTime"):
             continue
-        if owner_props.get(resource_id_key) and props.get(resource_id_key):
-            if props[resource_id_key] != owner_props[resource_id_key]:
+        if owner_resource_id and props.get(resource_id_key):
+            if props[resource_id_key] != owner_resource_id:
                 continue
         elif props.get(id_key) != owner["id"]:
             continue
-        # ISO-8601 UTC strings compare in time order.
-        if newest is None or props["SnapshotCreateTime"] > newest:
-            newest = props["SnapshotCreateTime"]
-    return newest
+        found.append(snapshot)
+    return found
+
+
+def _shared_resource_ids(owners: list[dict], resource_id_key: str) -> set[str]:
+    seen: dict[tuple[str, str, str], int] = {}
+    for owner in owners:
+        value = owner["properties"].get(resource_id_key)
+        if value:
+            key = (owner["account_id"], owner["region"], value)
+            seen[key] = seen.get(key, 0) + 1
+    return {value for (_, _, value), count in seen.items() if count > 1}
 
 
 def _link_latest(index: ResourceIndex, owner_type: str, snapshot_type: str, id_key: str, resource_id_key: str) -> None:
     snapshots = index.of_type(snapshot_type)
-    for owner in index.of_type(owner_type):
-        newest = _latest(snapshots, owner, id_key, resource_id_key)
+    owners = index.of_type(owner_type)
+    shared = _shared_resource_ids(owners, resource_id_key)
+    for owner in owners:
+        # ISO-8601 UTC strings compare in time order.
+        times = [s["properties"]["SnapshotCreateTime"]
+                 for s in _owned_snapshots(snapshots, owner, id_key, resource_id_key, shared)]
+        newest = max(times) if times else None
         problem = index.problem(owner["account_id"], owner["region"], snapshot_type)
         if newest is None and problem:
             index.set_unknown(owner, "latest_snapshot_time", problem)
@@ -80,6 +101,54 @@ def link_cluster_snapshots(index: ResourceIndex) -> None:
                  "DbClusterResourceId")
 
 
+# Snapshots someone chose to take (by hand, a script, or an AWS Backup plan). Automated
+# snapshots are RDS's automated backups themselves, judged by BackupRetentionPeriod, so they
+# cannot also stand for a separate snapshot regime.
+REGIME_SNAPSHOT_TYPES = ("manual", "awsbackup")
+
+
+def _moment(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def link_instance_manual_snapshots(index: ResourceIndex) -> None:
+    """derived.manual_snapshots of DB instances: available manual and AWS Backup snapshots, newest
+    first, each with GapDays, the days since the next older one (None for the oldest).
+
+    A rule reads a snapshot *regime* from it: snapshots recurring at a bounded interval back
+    through the retention window, which one snapshot, however recent, is not.
+    """
+    snapshots = [s for s in index.of_type("AWS::RDS::DBSnapshot")
+                 if s["properties"].get("SnapshotType") in REGIME_SNAPSHOT_TYPES]
+    owners = index.of_type("AWS::RDS::DBInstance")
+    shared = _shared_resource_ids(owners, "DbiResourceId")
+    for owner in owners:
+        problem = index.problem(owner["account_id"], owner["region"], "AWS::RDS::DBSnapshot")
+        if problem:
+            index.set_unknown(owner, "manual_snapshots", problem)
+            continue
+        dated = []
+        for snapshot in _owned_snapshots(snapshots, owner, "DBInstanceIdentifier", "DbiResourceId", shared):
+            moment = _moment(snapshot["properties"]["SnapshotCreateTime"])
+            if moment is not None:
+                dated.append((moment, snapshot))
+        dated.sort(key=lambda pair: pair[0], reverse=True)
+        entries = []
+        for position, (moment, snapshot) in enumerate(dated):
+            older = dated[position + 1][0] if position + 1 < len(dated) else None
+            entries.append({
+                "Identifier": snapshot["id"],
+                "SnapshotType": snapshot["properties"].get("SnapshotType"),
+                "Time": snapshot["properties"]["SnapshotCreateTime"],
+                "GapDays": round((moment - older).total_seconds() / 86400, 3) if older else None,
+            })
+        index.set_derived(owner, "manual_snapshots", entries)
+
+
 LINKERS = (
     Linker(
         name="rds-cluster-members",
@@ -92,6 +161,12 @@ LINKERS = (
         provides={"AWS::RDS::DBInstance": ("latest_snapshot_time",)},
         requires={"AWS::RDS::DBSnapshot": (), "AWS::RDS::DBInstance": ()},
         link=link_instance_snapshots,
+    ),
+    Linker(
+        name="rds-instance-manual-snapshots",
+        provides={"AWS::RDS::DBInstance": ("manual_snapshots",)},
+        requires={"AWS::RDS::DBSnapshot": (), "AWS::RDS::DBInstance": ()},
+        link=link_instance_manual_snapshots,
     ),
     Linker(
         name="rds-cluster-latest-snapshot",

@@ -8,6 +8,7 @@ from collections import defaultdict
 from drcheck.collectors.rds import region_of_arn
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
+from drcheck.linkers.regions import other_region
 
 # Copies that follow the source continuously (a snapshot copy is only as new as its Time).
 LIVE_KINDS = ("read-replica", "global-database", "automated-backup-replication")
@@ -111,7 +112,11 @@ def link_backup_source(index: ResourceIndex) -> None:
     for backup in index.of_type("AWS::RDS::DBInstanceAutomatedBackup"):
         props = backup["properties"]
         source = region_of_arn(props.get("DBInstanceArn")) or props.get("Region")
-        index.set_derived(backup, "source_region", source if source and source != backup["region"] else None)
+        cross = other_region(source, backup["region"])
+        if cross is None:
+            index.set_unknown(backup, "source_region", "the automated backup names no source Region")
+        else:
+            index.set_derived(backup, "source_region", source if cross else None)
 
 
 LINKERS = (

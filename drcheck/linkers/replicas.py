@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
+from drcheck.linkers.regions import other_region
 
 
 def _region_of(identifier: str, own_region: str) -> str:
@@ -102,12 +103,21 @@ def link_replication_sources(index: ResourceIndex) -> None:
             if target in sources and not any(s["Bucket"] == bucket["id"] for s in sources[target]):
                 sources[target].append({"Bucket": bucket["id"], "Region": bucket["region"]})
     for bucket in buckets:
-        found = [{**s, "CrossRegion": s["Region"] not in ("unknown", bucket["region"])} for s in sources[bucket["id"]]]
+        found = [_with_cross_region(s, bucket["region"]) for s in sources[bucket["id"]]]
         if problems and not found:
             # A bucket whose configuration we could not read may be replicating into this one.
             index.set_unknown(bucket, "replication_sources", "; ".join(problems[:3]))
         else:
             index.set_derived(bucket, "replication_sources", found)
+
+
+def _with_cross_region(source: dict, region: str) -> dict:
+    """A replication source with CrossRegion, or with why it is not known (either Region unknown)."""
+    cross = other_region(source["Region"], region)
+    if cross is None:
+        return {**source, "_unavailable": {"CrossRegion": {"reason": "the Region of the source or destination "
+                                                                     "bucket could not be read"}}}
+    return {**source, "CrossRegion": cross}
 
 
 def link_volume_attachments(index: ResourceIndex) -> None:

@@ -1,5 +1,5 @@
 """Route 53 facts: does each failover record have its partner (PRIMARY and SECONDARY of the same
-name and type in the same zone), and does the health check a record names exist?"""
+name and type in the same zone), and does the health check a record names exist and run?"""
 
 from __future__ import annotations
 
@@ -31,20 +31,39 @@ def link_failover_partners(index: ResourceIndex) -> None:
 
 
 def link_health_checks(index: ResourceIndex) -> None:
-    """derived.health_check_exists: whether the HealthCheckId a record names is a health check."""
-    checks = {(c["account_id"], c["id"]) for c in index.of_type(HEALTH_CHECK)}
+    """derived.health_check: what the HealthCheckId a record names really does (None: it names none).
+
+    {HealthCheckId, Exists, Disabled, Inverted, Usable}. Usable is what failover and the other
+    routing policies need: the check exists and is enabled. Route 53 treats a disabled health
+    check as always healthy and keeps routing to its endpoint (HealthCheckConfig.Disabled, Route 53
+    API reference), and a record whose health check was deleted has nothing to evaluate.
+    """
+    checks = {(c["account_id"], c["id"]): c for c in index.of_type(HEALTH_CHECK)}
     for record in index.of_type(RECORD):
         check_id = record["properties"].get("HealthCheckId")
         if not check_id:
+            index.set_derived(record, "health_check", None)
             continue
-        if (record["account_id"], check_id) in checks:
-            index.set_derived(record, "health_check_exists", True)
-        else:
+        check = checks.get((record["account_id"], check_id))
+        if check is None:
             problem = index.problem(record["account_id"], "global", HEALTH_CHECK)
             if problem:
-                index.set_unknown(record, "health_check_exists", problem)
+                index.set_unknown(record, "health_check", problem)
             else:
-                index.set_derived(record, "health_check_exists", False)
+                index.set_derived(record, "health_check", {"HealthCheckId": check_id, "Exists": False,
+                                                           "Usable": False})
+            continue
+        config = check["properties"].get("HealthCheckConfig")
+        if not isinstance(config, dict):
+            index.set_unknown(record, "health_check", f"health check {check_id} came without its HealthCheckConfig")
+            continue
+        # Disabled and Inverted are optional members; omitted means false (the health check runs
+        # and is not inverted), as CreateHealthCheck documents for both.
+        disabled = config.get("Disabled") is True
+        index.set_derived(record, "health_check", {
+            "HealthCheckId": check_id, "Exists": True, "Disabled": disabled,
+            "Inverted": config.get("Inverted") is True, "Usable": not disabled,
+        })
 
 
 LINKERS = (
@@ -56,7 +75,7 @@ LINKERS = (
     ),
     Linker(
         name="route53-health-checks",
-        provides={RECORD: ("health_check_exists",)},
+        provides={RECORD: ("health_check",)},
         requires={RECORD: (), HEALTH_CHECK: ()},
         link=link_health_checks,
     ),

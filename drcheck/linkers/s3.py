@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
+from drcheck.linkers.regions import known_region, other_region
 
 
 def destination_name(destination_bucket: object) -> str:
@@ -74,22 +75,30 @@ def link_replication(index: ResourceIndex) -> None:
                 entry.update(DestinationExists=False, DestinationRegion=None, CrossRegion=False)
             elif region:
                 entry["DestinationRegion"] = region
-                entry["CrossRegion"] = region != bucket["region"]
+                cross = other_region(region, bucket["region"])
+                if cross is None:
+                    entry["_unavailable"] = {"CrossRegion": {"reason": f"the Region of bucket {bucket['id']} "
+                                                                      "itself could not be read"}}
+                else:
+                    entry["CrossRegion"] = cross
             else:
                 entry["_unavailable"] = {"DestinationRegion": {"reason": why}, "CrossRegion": {"reason": why}}
             destinations.append(entry)
             if target is not None and rule.get("Status") == "Enabled":
-                sources[name].append({
-                    "SourceBucket": bucket["id"],
-                    "SourceRegion": bucket["region"],
-                    "RuleId": rule.get("ID"),
-                    "CrossRegion": bucket["region"] != target["region"],
-                })
+                source = {"SourceBucket": bucket["id"], "SourceRegion": bucket["region"], "RuleId": rule.get("ID")}
+                cross = other_region(bucket["region"], target["region"])
+                if cross is None:
+                    source["_unavailable"] = {"CrossRegion": {"reason": (
+                        f"the Region of bucket {bucket['id'] if known_region(bucket['region']) is None else name} "
+                        "could not be read")}}
+                else:
+                    source["CrossRegion"] = cross
+                sources[name].append(source)
         index.set_derived(bucket, "replication_destinations", destinations)
     for name, bucket in buckets.items():
         known = sources[name]
         others = [b for b in unreadable if b != name]
-        if others and not any(s["CrossRegion"] for s in known):
+        if others and not any(s.get("CrossRegion") is True for s in known):
             index.set_unknown(bucket, "replicated_from",
                               f"replication configuration of {', '.join(sorted(others)[:5])} could not be read, "
                               "so whether they replicate into this bucket is not known")

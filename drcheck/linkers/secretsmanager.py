@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
+from drcheck.linkers.regions import other_region
 
 SECRET = "AWS::SecretsManager::Secret"
 
@@ -18,11 +19,17 @@ def link_secret_replicas(index: ResourceIndex) -> None:
         if problem:
             index.set_unknown(secret, "replicas", problem)
             continue
-        statuses = secret["properties"]["ReplicationStatus"] or []
-        index.set_derived(secret, "replicas", [
-            {"Region": s.get("Region"), "Status": s.get("Status"), "StatusMessage": s.get("StatusMessage")}
-            for s in statuses if s.get("Region") != secret["region"]
-        ])
+        replicas = []
+        for status in secret["properties"]["ReplicationStatus"] or []:
+            cross = other_region(status.get("Region"), secret["region"])
+            if cross is False:
+                continue
+            entry = {"Region": status.get("Region"), "Status": status.get("Status"),
+                     "StatusMessage": status.get("StatusMessage")}
+            if cross is None:  # not known to be in another Region, so not known to be a copy elsewhere
+                entry = {"Region": None, "_unavailable": {"Status": {"reason": "a replica names no Region"}}}
+            replicas.append(entry)
+        index.set_derived(secret, "replicas", replicas)
 
 
 LINKERS = (
