@@ -13,11 +13,34 @@ from drcheck.collect.session import client_config, make_client_factory
 from drcheck.pipeline import Catalogue, load_catalogue
 
 ACCOUNT = "123456789012"
+DEMO_HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
     return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def demo_assessment(catalogue):
+    """The demo company, emulated and scanned once per test process, plus one volume with a hostile name."""
+    from drcheck.collect.session import open_account
+    from drcheck.demo.emulator import MissingApiEmulator
+    from drcheck.demo.run import demo_session, emulated_aws
+    from drcheck.demo.seed import seed_company
+    from drcheck.pipeline import assess, run_collection
+
+    with emulated_aws():
+        session = demo_session()
+        MissingApiEmulator().install(session)
+        company = seed_company(session)
+        session.client("ec2").create_volume(
+            AvailabilityZone="us-east-1a", Size=1,
+            TagSpecifications=[{"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": DEMO_HOSTILE_NAME}]}])
+        account = open_account(session, regions=company["regions"], all_regions=False)
+        inventory = run_collection(catalogue, [account], client_factory=make_client_factory(client_config(4, 1)),
+                                   max_workers=4)
+    return assess(catalogue, inventory)
 
 
 @pytest.fixture

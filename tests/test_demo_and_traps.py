@@ -5,33 +5,10 @@ import json
 import subprocess
 import sys
 
-import pytest
-
-from drcheck.collect.session import client_config, make_client_factory, open_account
-from drcheck.demo.emulator import MissingApiEmulator
-from drcheck.demo.run import demo_session, emulated_aws
-from drcheck.demo.seed import seed_company
-from drcheck.pipeline import assess, run_collection
 from drcheck.report.outputs import render_outputs
 from drcheck.report.view import ReportOptions
+from tests.conftest import DEMO_HOSTILE_NAME as HOSTILE
 from tests.conftest import verdicts
-
-HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def demo_assessment(catalogue):
-    with emulated_aws():
-        session = demo_session()
-        MissingApiEmulator().install(session)
-        company = seed_company(session)
-        session.client("ec2").create_volume(
-            AvailabilityZone="us-east-1a", Size=1,
-            TagSpecifications=[{"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": HOSTILE}]}])
-        account = open_account(session, regions=company["regions"], all_regions=False)
-        inventory = run_collection(catalogue, [account], client_factory=make_client_factory(client_config(4, 1)),
-                                   max_workers=4)
-    return assess(catalogue, inventory)
 
 
 def test_demo_collects_without_errors(demo_assessment):

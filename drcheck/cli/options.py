@@ -11,7 +11,8 @@ import typer
 from drcheck.cli.groups import option_group
 
 OutputDir = Annotated[Path, typer.Option("--output-dir", "-o", help="Where to write the report files.")]
-Formats = Annotated[str, typer.Option("--format", help="Comma-separated subset of html,pdf,json,csv,md.")]
+Formats = Annotated[str, typer.Option("--format", help="Comma-separated: html,pdf,json,csv,md (the default), "
+                                                       "sarif, ocsf, asff, junit.")]
 DEFAULT_FORMATS = "html,pdf,json,csv,md"  # drcheck.report.outputs.FORMATS, kept literal for a fast --help
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary output.")]
 RulesDir = Annotated[list[Path] | None, typer.Option("--rules-dir", help="Extra directory of rule files.")]

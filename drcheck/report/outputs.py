@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from drcheck.inventory import inventory_json
 from drcheck.outputs import write_files
 from drcheck.paths import builtin_reports_dir
+from drcheck.report.asff import asff_bytes
+from drcheck.report.junit import junit_bytes
+from drcheck.report.ocsf import ocsf_bytes
 from drcheck.report.pdf_worker import PdfWorker
 from drcheck.report.render import render_html, render_pdf
+from drcheck.report.sarif import sarif_bytes
 from drcheck.report.tabular import findings_csv, summary_markdown
 from drcheck.report.view import ReportOptions, build_view
 
 # format -> the file it writes; inventory.json is always written.
 FORMATS = {"html": "report.html", "pdf": "report.pdf", "json": "findings.json", "csv": "findings.csv",
-           "md": "summary.md"}
-DEFAULT_FORMATS = ",".join(FORMATS)
+           "md": "summary.md", "sarif": "findings.sarif", "ocsf": "findings.ocsf.json", "asff": "findings.asff.json",
+           "junit": "findings.junit.xml"}
+DEFAULT_FORMATS = "html,pdf,json,csv,md"  # the interchange formats below are written only when asked for
+# Interchange formats for other tools, each rendered from the assessment alone by its own module.
+INTERCHANGE: dict[str, Callable[[Any], bytes]] = {"sarif": sarif_bytes, "ocsf": ocsf_bytes, "asff": asff_bytes,
+                                                  "junit": junit_bytes}
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -55,6 +63,9 @@ def render_outputs(
         files["findings.json"] = json.dumps(assessment.findings_document(), indent=1, default=str).encode("utf-8")
     if "csv" in formats:
         files["findings.csv"] = findings_csv(assessment.findings, assessment.rules)
+    for name, render in INTERCHANGE.items():
+        if name in formats:
+            files[FORMATS[name]] = render(assessment)
     if "html" in formats or "md" in formats:
         view = build_view(assessment, options, objectives)
         if "html" in formats:
