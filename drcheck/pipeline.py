@@ -113,6 +113,7 @@ class Assessment:
     suppressions: dict[str, Any] | None = None
     baseline: dict[str, Any] | None = None  # diff against an earlier assessment (--baseline)
     objectives: dict[str, Any] | None = None  # drcheck.objectives.document; None when not estimated
+    history: tuple[dict[str, Any], ...] = ()  # earlier runs of the same scope (drcheck.history), oldest first
 
     def findings_document(self) -> dict[str, Any]:
         """findings.json (schema documented in docs/findings-schema.md)."""

@@ -5,13 +5,15 @@ from __future__ import annotations
 import gzip
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from drcheck.errors import UserError
+from drcheck.history import History, resolve_baseline, scope_of
 from drcheck.inventory import inventory_json
 from drcheck.outputs import write_files
 from drcheck.pipeline import Assessment, Catalogue, assess, gate_failures, run_collection
@@ -32,14 +34,38 @@ class AssessOptions:
     redactor: Redactor | None = None
     fail_under: float | None = None
     fail_on: str | None = None
+    # The run history (None with --no-history): earlier runs feed the report's trend, this run is
+    # recorded once its reports are written. `baseline_ref` is `@ID` / `@last`, resolved in it.
+    history: History | None = None
+    baseline_ref: str | None = None
+    command: str = "assess"
 
 
 def assess_inventory(catalogue: Catalogue, inventory: dict, options: AssessOptions) -> Assessment:
     """Redact (if asked) before anything is derived, then evaluate, suppress, score, compare."""
     if options.redactor is not None:
         inventory = options.redactor.inventory(inventory)
-    return assess(catalogue, inventory, parameters=options.parameters, suppressions=options.suppressions,
-                  baseline=options.baseline)
+    baseline = options.baseline
+    if options.baseline_ref is not None:
+        if options.history is None:
+            raise UserError(f"--baseline {options.baseline_ref} reads the run history: drop --no-history")
+        baseline = resolve_baseline(options.baseline_ref, options.history, inventory)
+    assessment = assess(catalogue, inventory, parameters=options.parameters, suppressions=options.suppressions,
+                        baseline=baseline)
+    if options.history is not None:
+        scope, _, _ = scope_of(inventory)
+        earlier = tuple(run.as_dict() for run in options.history.runs(scope=scope))
+        assessment = replace(assessment, history=earlier)
+    return assessment
+
+
+def record_run(assessment: Assessment, options: AssessOptions, console: Console) -> int | None:
+    """Add the run to the history (after its reports are written) and say under which id."""
+    if options.history is None:
+        return None
+    run_id = options.history.record(assessment, options.command)
+    console.print(f"Recorded as run @{run_id} in {options.history.path} (drcheck history)", highlight=False)
+    return run_id
 
 
 def check_gates(assessment: Assessment, options: AssessOptions, console: Console) -> int:
@@ -156,6 +182,8 @@ def collect_and_report(
     with own_worker as pdf_worker:
         inventory = collect_with_progress(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
                              console=console, unreachable=unreachable)
-        assessment = assess_inventory(catalogue, inventory, assess_options or AssessOptions())
+        assess_options = assess_options or AssessOptions()
+        assessment = assess_inventory(catalogue, inventory, assess_options)
         report_and_summarise(assessment, output_dir, formats, options, template_dir, console, pdf_worker)
+        record_run(assessment, assess_options, console)
     return assessment

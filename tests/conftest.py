@@ -16,6 +16,17 @@ ACCOUNT = "123456789012"
 DEMO_HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def history_sandbox(tmp_path_factory):
+    """No test writes the user's real run history: every run (in-process or a CLI subprocess, which
+    inherits the environment) records into this test process's temp folder unless told otherwise."""
+    sandbox = tmp_path_factory.getbasetemp()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DRCHECK_HISTORY", str(sandbox / "history.sqlite3"))
+        patch.setenv("XDG_DATA_HOME", str(sandbox / "data"))
+        yield sandbox
+
+
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
     return load_catalogue()

@@ -128,7 +128,7 @@ def test_template_marks_only_our_own_content_safe():
     for path in sorted(Path(builtin_reports_dir()).glob("*.j2")):
         uses += [(path.name, m) for m in re.findall(r"\{\{\s*([^}|]+?)\s*\|\s*safe\s*\}\}", path.read_text())]
     assert {expr for _, expr in uses} <= {"css", "script", "view.charts.gauge", "view.charts.categories",
-                                          "view.charts.services", "view.charts.heat_map"}, uses
+                                          "view.charts.services", "view.charts.heat_map", "view.trend.svg"}, uses
 
 
 @pytest.mark.parametrize("name", [MARKUP, "x]]></text><script>alert(1)</script>"])

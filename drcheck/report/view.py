@@ -33,6 +33,7 @@ from drcheck.report import charts
 from drcheck.report.consulting import accepted_risks_part, accounts_part, progress_part
 from drcheck.report.gaps import failed_calls, missing_permissions, unknown_groups
 from drcheck.report.plan import first_steps, remediation_plan, top_risks
+from drcheck.report.trend import trend_part
 from drcheck.report.wording import (
     CATEGORY_MEANINGS,
     GRADE_MEANINGS,
@@ -171,6 +172,7 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
         "accounts_part": accounts_part(assessment),
         "accepted_risks_part": accepted_risks_part(assessment, for_print),
         "progress_part": progress_part(assessment, for_print),
+        "trend": trend_part(assessment),
     }
     view["sections"] = _sections(categories)
     if view["accounts_part"]:
@@ -178,6 +180,8 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
     if view["progress_part"]:
         insert_section(view["sections"], {"id": "progress", "title": "Since the last assessment", "level": 1},
                        before="plan")
+    if view["trend"]:
+        insert_section(view["sections"], {"id": "trend", "title": "Progress over time", "level": 1}, before="plan")
     if view["accepted_risks_part"]:
         insert_section(view["sections"], {"id": "accepted-risks", "title": "Accepted risks", "level": 1},
                        before="not-evaluated")
