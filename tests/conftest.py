@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import boto3
 import pytest
@@ -30,6 +34,30 @@ def history_sandbox(tmp_path_factory):
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
     return load_catalogue()
+
+
+def report_folder(output_dir: Path) -> Path:
+    """Where a run's files are: the output dir itself, or its `latest` run folder when runs are published there."""
+    latest = output_dir / "latest"
+    return latest if latest.is_dir() else output_dir
+
+
+@pytest.fixture(scope="session")
+def demo_report(tmp_path_factory) -> Path:
+    """`drcheck demo` run once for the whole test session, by the real CLI in a subprocess: the folder
+    with its reports. The first xdist worker to get here runs it, under a file lock; the others wait
+    for it and reuse the same files (read them; write anywhere else)."""
+    shared = tmp_path_factory.getbasetemp().parent  # common to every xdist worker of this session
+    out = shared / "demo-report"
+    with open(shared / "demo-report.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # no timeout: the demo takes as long as the machine needs
+        if not (shared / "demo-report.done").exists():
+            env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+            result = subprocess.run([sys.executable, "-m", "drcheck", "demo", "--output-dir", str(out), "--quiet"],
+                                    capture_output=True, text=True, env=env, cwd=shared)
+            assert result.returncode == 0, result.stderr
+            (shared / "demo-report.done").write_text(result.stderr)
+    return report_folder(out)
 
 
 @pytest.fixture(scope="session")

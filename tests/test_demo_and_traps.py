@@ -3,7 +3,6 @@ a PDF whose text carries the score and an HTML report where hostile names stay t
 
 import json
 import subprocess
-import sys
 
 from drcheck.report.outputs import render_outputs
 from drcheck.report.view import ReportOptions
@@ -68,13 +67,10 @@ def test_hostile_name_is_escaped_in_html(demo_assessment):
     assert any(f["resource_name"] == HOSTILE for f in json.loads(files["findings.json"])["findings"])
 
 
-def test_demo_cli_writes_all_files_and_pdf_shows_score(tmp_path):
-    out = tmp_path / "report"
-    result = subprocess.run([sys.executable, "-m", "drcheck", "demo", "--output-dir", str(out), "--quiet"],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+def test_demo_cli_writes_all_files_and_pdf_shows_score(demo_report):
     for name in ("report.html", "report.pdf", "findings.json", "inventory.json"):
-        assert (out / name).stat().st_size > 0
-    score = json.loads((out / "findings.json").read_text())["score"]["overall"]
-    text = subprocess.run(["pdftotext", str(out / "report.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+        assert (demo_report / name).stat().st_size > 0
+    score = json.loads((demo_report / "findings.json").read_text())["score"]["overall"]
+    text = subprocess.run(["pdftotext", str(demo_report / "report.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
     assert str(score) in text

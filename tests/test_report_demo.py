@@ -38,11 +38,8 @@ def poppler(tool: str, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("demo")
-    result = drcheck("demo", "--output-dir", str(out), "--quiet")
-    assert result.returncode == 0, result.stderr
-    return out
+def demo_dir(demo_report) -> Path:
+    return demo_report
 
 
 def test_demo_writes_every_report(demo_dir):
