@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import sys
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ from drcheck.inventory import inventory_json
 from drcheck.outputs import write_files
 from drcheck.pipeline import Assessment, Catalogue, assess, gate_failures, run_collection
 from drcheck.redact import Redactor
-from drcheck.report.outputs import parse_formats, write_outputs
+from drcheck.report.outputs import FORMATS, parse_formats, render_outputs, write_outputs
 from drcheck.report.pdf_worker import PdfWorker
 from drcheck.report.view import ReportOptions
 from drcheck.suppressions import Suppression
@@ -39,6 +40,22 @@ class AssessOptions:
     history: History | None = None
     baseline_ref: str | None = None
     command: str = "assess"
+
+
+# `-o -` / `--stdout`: one machine-readable format on stdout, nothing else there (the console is stderr).
+STDOUT = Path("-")
+STDOUT_FORMATS = ("json", "sarif", "ocsf", "asff", "junit", "csv", "md")
+
+
+def stdout_format(formats: str, default: bool) -> str:
+    """The one format printed on stdout: json when --format was left at its default."""
+    if default:
+        return "json"
+    chosen = parse_formats(formats)
+    if len(chosen) != 1 or chosen[0] not in STDOUT_FORMATS:
+        raise UserError(f"-o - / --stdout prints one format: choose one of {', '.join(STDOUT_FORMATS)} "
+                        f"(got --format {formats})")
+    return chosen[0]
 
 
 def assess_inventory(catalogue: Catalogue, inventory: dict, options: AssessOptions) -> Assessment:
@@ -64,7 +81,8 @@ def record_run(assessment: Assessment, options: AssessOptions, console: Console)
     if options.history is None:
         return None
     run_id = options.history.record(assessment, options.command)
-    console.print(f"Recorded as run @{run_id} in {options.history.path} (drcheck history)", highlight=False)
+    console.print(f"Recorded as run @{run_id} in {options.history.path} (drcheck history)", highlight=False,
+                  soft_wrap=True)
     return run_id
 
 
@@ -90,9 +108,16 @@ def _progress(console: Console) -> Progress:
 
 def report_and_summarise(assessment: Assessment, output_dir: Path, formats: str, options: ReportOptions,
                          template_dir: Path | None, console: Console, pdf_worker: PdfWorker | None = None) -> list[Path]:
-    """Write the reports, then print the score line and where they are."""
-    written = write_outputs(assessment, output_dir, parse_formats(formats), options, template_dir,
-                            pdf_worker=pdf_worker)
+    """Write the reports (or print the one format on stdout), then the score line and where they are."""
+    chosen = parse_formats(formats)
+    if output_dir == STDOUT:
+        files = render_outputs(assessment, chosen, options, template_dir, pdf_worker=pdf_worker)
+        [name] = [FORMATS[f] for f in chosen]
+        sys.stdout.buffer.write(files[name])
+        sys.stdout.buffer.flush()
+        written: list[Path] = []
+    else:
+        written = write_outputs(assessment, output_dir, chosen, options, template_dir, pdf_worker=pdf_worker)
     card = assessment.scorecard
     score = "n/a" if card["overall"] is None else f"{card['overall']}/100"
     coverage = "n/a" if card["coverage"] is None else f"{card['coverage']}%"
@@ -112,7 +137,10 @@ def report_and_summarise(assessment: Assessment, output_dir: Path, formats: str,
         console.print(f"Since the baseline: score change {assessment.baseline['overall']['change']}, "
                       f"{counts['fixed']} fixed, {counts['new_failures']} new, {counts['regressed']} regressed, "
                       f"{counts['still_failing']} still failing", highlight=False)
-    console.print(f"Report written to {output_dir}/ ({', '.join(p.name for p in written)})", highlight=False)
+    if output_dir == STDOUT:
+        console.print(f"{FORMATS[chosen[0]]} printed on standard output", highlight=False, soft_wrap=True)
+    else:
+        console.print(f"Report written to {output_dir}/ ({', '.join(p.name for p in written)})", highlight=False)
     return written
 
 

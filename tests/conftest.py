@@ -47,7 +47,9 @@ def demo_report(tmp_path_factory) -> Path:
     """`drcheck demo` run once for the whole test session, by the real CLI in a subprocess: the folder
     with its reports. The first xdist worker to get here runs it, under a file lock; the others wait
     for it and reuse the same files (read them; write anywhere else)."""
-    shared = tmp_path_factory.getbasetemp().parent  # common to every xdist worker of this session
+    # Common to every xdist worker of this session (each worker's basetemp is a folder in it).
+    basetemp = tmp_path_factory.getbasetemp()
+    shared = basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
     out = shared / "demo-report"
     with open(shared / "demo-report.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # no timeout: the demo takes as long as the machine needs

@@ -324,8 +324,9 @@ def test_markdown_keeps_hostile_names_inert(catalogue):
     assert md_code("a`b|c") == "``a`b\\|c``" and md_code("`x") == "`` `x ``"
 
 
-def test_formats_default_to_everything_and_reject_unknown_ones():
-    assert parse_formats(DEFAULT_FORMATS) == tuple(FORMATS) == ("html", "pdf", "json", "csv", "md")
+def test_formats_default_to_the_reports_and_reject_unknown_ones():
+    assert parse_formats(DEFAULT_FORMATS) == ("html", "pdf", "json", "csv", "md")
+    assert tuple(FORMATS) == ("html", "pdf", "json", "csv", "md", "sarif", "ocsf", "asff", "junit")
     from drcheck.cli import options as cli_options
     assert cli_options.DEFAULT_FORMATS == DEFAULT_FORMATS
     with pytest.raises(UserError, match="unknown format"):

@@ -11,8 +11,10 @@ from rich.markup import escape
 
 from drcheck.cli.catalogue import permissions, rules_check, rules_list, rules_show
 from drcheck.cli.compare import diff
+from drcheck.cli.history import history
 from drcheck.cli.objectives import objectives, whatif
 from drcheck.cli.scanning import assess, collect, demo, doctor, scan
+from drcheck.cli.settings import init
 from drcheck.errors import UserError
 
 EXIT_INTERNAL_ERROR = 3
@@ -24,7 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 rules_app = typer.Typer(help="Browse and check the rule catalogue.", no_args_is_help=True)
-for command in (scan, collect, demo, assess, doctor, diff, permissions):
+for command in (scan, collect, demo, assess, doctor, diff, permissions, history, init):
     app.command()(command)
 app.command()(objectives)
 app.command()(whatif)

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from drcheck.cli.groups import option_group
+
+if TYPE_CHECKING:
+    from drcheck.history import History
 
 OutputDir = Annotated[Path, typer.Option("--output-dir", "-o", help="Where to write the report files.")]
 Formats = Annotated[str, typer.Option("--format", help="Comma-separated: html,pdf,json,csv,md (the default), "
                                                        "sarif, ocsf, asff, junit.")]
 DEFAULT_FORMATS = "html,pdf,json,csv,md"  # drcheck.report.outputs.FORMATS, kept literal for a fast --help
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary output.")]
+Stdout = Annotated[bool, typer.Option("--stdout", help="Print the one --format (default json) on stdout instead "
+                                                       "of writing files (same as -o -).")]
+HistoryPath = Annotated[Path | None, typer.Option("--history", help="Run history database (default: $DRCHECK_HISTORY, "
+                                                                    "else history.sqlite3 in the user data folder).")]
+NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the run history.")]
 RulesDir = Annotated[list[Path] | None, typer.Option("--rules-dir", help="Extra directory of rule files.")]
 Only = Annotated[list[str] | None, typer.Option("--only", help="Run only these rule ids, services or categories.")]
 Skip = Annotated[list[str] | None, typer.Option("--skip", help="Skip these rule ids, services or categories.")]
@@ -25,7 +33,8 @@ Paper = Annotated[str | None, typer.Option("--paper", help="PDF paper size: a4 o
 Logo = Annotated[Path | None, typer.Option("--logo", help="PNG, JPEG or SVG logo for the report cover.")]
 TemplateDir = Annotated[Path | None, typer.Option("--template-dir", help="Directory overriding report templates.")]
 SuppressionsFile = Annotated[Path | None, typer.Option("--suppressions", help="YAML file of accepted risks.")]
-Baseline = Annotated[Path | None, typer.Option("--baseline", help="Earlier findings.json or report dir to compare with.")]
+Baseline = Annotated[Path | None, typer.Option("--baseline", help="Earlier findings.json or report dir to compare "
+                                                                 "with, or a recorded run: @ID or @last.")]
 FailUnder = Annotated[float | None, typer.Option("--fail-under", min=0, max=100, help="Exit 1 if the score is below this.")]
 FailOn = Annotated[str | None, typer.Option("--fail-on", help="Exit 1 on any FAIL of this severity or worse.")]
 Redact = Annotated[bool, typer.Option("--redact", help="Pseudonymise account ids and resource names in every output.")]
@@ -139,3 +148,33 @@ class OutputOptions:
     output_dir: OutputDir = Path("drcheck-report")
     formats: Formats = DEFAULT_FORMATS
     quiet: Quiet = False
+    stdout: Stdout = False
+
+    def destination(self) -> Path:
+        """The output folder, or `-` (drcheck.runs.STDOUT) for machine output on stdout."""
+        return Path("-") if self.stdout else self.output_dir
+
+    def chosen_formats(self) -> str:
+        """The formats to render: on stdout exactly one, json unless --format names another."""
+        if self.destination() != Path("-"):
+            return self.formats
+        from drcheck.runs import stdout_format
+
+        return stdout_format(self.formats, self.formats == DEFAULT_FORMATS)
+
+
+@option_group
+@dataclass(frozen=True)
+class HistoryOptions:
+    """Where runs are recorded for `drcheck history`, trends and `--baseline @ID`, or not at all."""
+
+    history: HistoryPath = None
+    no_history: NoHistory = False
+
+    def open(self) -> History | None:
+        """The history database (created if missing; one line if unusable), or None with --no-history."""
+        if self.no_history:
+            return None
+        from drcheck.history import open_history
+
+        return open_history(self.history)

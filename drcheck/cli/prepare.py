@@ -8,7 +8,15 @@ from typing import Any
 
 from rich.console import Console
 
-from drcheck.cli.options import AccountOptions, AssessFlags, CollectOptions, OrgOptions, ReportFlags, RuleOptions
+from drcheck.cli.options import (
+    AccountOptions,
+    AssessFlags,
+    CollectOptions,
+    HistoryOptions,
+    OrgOptions,
+    ReportFlags,
+    RuleOptions,
+)
 from drcheck.errors import UserError
 
 
@@ -25,9 +33,12 @@ class Prepared:
     assess_options: Any = None
 
 
-def with_assess_options(prepared: Prepared, flags: AssessFlags) -> Prepared:
-    """Read the files behind --suppressions / --baseline and check the gates before any work."""
+def with_assess_options(prepared: Prepared, flags: AssessFlags, recording: HistoryOptions | None = None,
+                        command: str = "assess") -> Prepared:
+    """Read the files behind --suppressions / --baseline, open the run history and check the gates
+    before any work."""
     from drcheck.diff import read_findings
+    from drcheck.history import resolve_baseline
     from drcheck.model import SEVERITIES
     from drcheck.redact import Redactor, redaction_key
     from drcheck.runs import AssessOptions
@@ -35,13 +46,23 @@ def with_assess_options(prepared: Prepared, flags: AssessFlags) -> Prepared:
 
     if flags.fail_on is not None and flags.fail_on not in SEVERITIES:
         raise UserError(f"--fail-on: {flags.fail_on!r} is not one of {', '.join(SEVERITIES)}")
+    history = recording.open() if recording is not None else None
+    baseline_ref = str(flags.baseline) if flags.baseline and str(flags.baseline).startswith("@") else None
+    if baseline_ref is not None:
+        if history is None:
+            raise UserError(f"--baseline {baseline_ref} names a run in the history: drop --no-history")
+        if baseline_ref != "@last":
+            resolve_baseline(baseline_ref, history, {})  # a missing run is refused before any work
     options = AssessOptions(
         parameters=prepared.config.parameters,
         suppressions=load_suppressions(flags.suppressions) if flags.suppressions else None,
-        baseline=read_findings(flags.baseline) if flags.baseline else None,
+        baseline=read_findings(flags.baseline) if flags.baseline and baseline_ref is None else None,
         redactor=Redactor(redaction_key()) if flags.redact else None,
         fail_under=flags.fail_under,
         fail_on=flags.fail_on,
+        history=history,
+        baseline_ref=baseline_ref,
+        command=command,
     )
     return replace(prepared, assess_options=options)
 

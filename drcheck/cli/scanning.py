@@ -14,6 +14,7 @@ from drcheck.cli.options import (
     AccountOptions,
     AssessFlags,
     CollectOptions,
+    HistoryOptions,
     Logo,
     OrgOptions,
     OutputDir,
@@ -35,16 +36,18 @@ def scan(
     rules: RuleOptions,
     report: ReportFlags,
     assess_flags: AssessFlags,
+    recording: HistoryOptions,
 ) -> None:
     """Scan AWS accounts (read-only) and write the DR readiness report."""
     from drcheck.runs import check_gates, collect_and_report
 
-    prepared = with_assess_options(prepare_run(rules, report), assess_flags)
+    formats = output.chosen_formats()
+    prepared = with_assess_options(prepare_run(rules, report), assess_flags, recording, "scan")
     targets, unreachable = resolve_accounts(account, org, collection)
     console = console_for(output.quiet)
     result = collect_and_report(prepared.catalogue, targets, max_workers=collection.max_workers,
-                                client_factory=client_factory(collection), output_dir=output.output_dir,
-                                formats=output.formats, options=prepared.options,
+                                client_factory=client_factory(collection), output_dir=output.destination(),
+                                formats=formats, options=prepared.options,
                                 template_dir=prepared.template_dir, assess_options=prepared.assess_options,
                                 console=console, unreachable=unreachable)
     raise typer.Exit(check_gates(result, prepared.assess_options, console))
@@ -74,12 +77,14 @@ def collect(
 
 
 @grouped
-def demo(output: OutputOptions, logo: Logo = None) -> None:
+def demo(output: OutputOptions, recording: HistoryOptions, logo: Logo = None) -> None:
     """Scan an emulated AWS account (no AWS account or network needed) and write the report."""
-    from drcheck.demo.run import run_demo
+    from drcheck.demo.run import require_emulator, run_demo
 
-    run_demo(output_dir=output.output_dir, formats=output.formats, quiet=output.quiet,
-             console=console_for(output.quiet), logo=logo)
+    require_emulator()
+    formats = output.chosen_formats()
+    run_demo(output_dir=output.destination(), formats=formats, quiet=output.quiet,
+             console=console_for(output.quiet), logo=logo, history=recording.open())
 
 
 @grouped
@@ -89,18 +94,21 @@ def assess(
     rules: RuleOptions,
     report: ReportFlags,
     assess_flags: AssessFlags,
+    recording: HistoryOptions,
 ) -> None:
     """Evaluate a saved inventory without calling AWS, and write the same reports."""
     from drcheck.inventory import read_inventory
     from drcheck.report.outputs import parse_formats
-    from drcheck.runs import assess_inventory, check_gates, report_and_summarise
+    from drcheck.runs import assess_inventory, check_gates, record_run, report_and_summarise
 
-    parse_formats(output.formats)
-    prepared = with_assess_options(prepare_run(rules, report), assess_flags)
+    formats = output.chosen_formats()
+    parse_formats(formats)
+    prepared = with_assess_options(prepare_run(rules, report), assess_flags, recording, "assess")
     data = read_inventory(inventory)
     result = assess_inventory(prepared.catalogue, data, prepared.assess_options)
     console = console_for(output.quiet)
-    report_and_summarise(result, output.output_dir, output.formats, prepared.options, prepared.template_dir, console)
+    report_and_summarise(result, output.destination(), formats, prepared.options, prepared.template_dir, console)
+    record_run(result, prepared.assess_options, console)
     raise typer.Exit(check_gates(result, prepared.assess_options, console))
 
 

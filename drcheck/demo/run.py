@@ -53,7 +53,9 @@ def demo_session():
                          region_name="us-east-1")
 
 
-def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console, logo: Path | None = None) -> None:
+def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console, logo: Path | None = None,
+             history: Any = None) -> None:
+    """Emulate and scan the demo company; `history` (drcheck.history.History) records the run."""
     from drcheck.report.logo import logo_data_url
     from drcheck.report.outputs import parse_formats
     from drcheck.report.pdf_worker import PdfWorker
@@ -63,17 +65,19 @@ def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console, l
     started = time.monotonic()
     # Started first, so WeasyPrint gets ready while the account is emulated and scanned.
     with PdfWorker() if "pdf" in parse_formats(formats) else nullcontext() as pdf_worker:
-        _run(output_dir, formats, console, logo_url, pdf_worker)
-    console.print(f"Demo finished in {time.monotonic() - started:.1f}s. Open {output_dir / 'report.html'}")
+        _run(output_dir, formats, console, logo_url, pdf_worker, history)
+    where = "" if output_dir == Path("-") else f" Open {output_dir / 'report.html'}"
+    console.print(f"Demo finished in {time.monotonic() - started:.1f}s.{where}")
 
 
-def _run(output_dir: Path, formats: str, console: Console, logo_url: str | None, pdf_worker: Any) -> None:
+def _run(output_dir: Path, formats: str, console: Console, logo_url: str | None, pdf_worker: Any,
+         history: Any) -> None:
     from drcheck.collect.session import client_config, make_client_factory, open_account
     from drcheck.demo.emulator import MissingApiEmulator
     from drcheck.demo.seed import seed_company
     from drcheck.pipeline import load_catalogue
     from drcheck.report.view import ReportOptions
-    from drcheck.runs import collect_and_report
+    from drcheck.runs import AssessOptions, collect_and_report
 
     catalogue = load_catalogue(objectives=True)
     with emulated_aws():
@@ -91,4 +95,5 @@ def _run(output_dir: Path, formats: str, console: Console, logo_url: str | None,
             output_dir=output_dir, formats=formats,
             options=ReportOptions(client="Brightpaw (demo account)", assessor="drcheck demo", logo=logo_url),
             template_dir=None, console=console, pdf_worker=pdf_worker,
+            assess_options=AssessOptions(history=history, command="demo"),
         )

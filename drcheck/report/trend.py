@@ -35,7 +35,7 @@ def trend_part(assessment: Any) -> dict[str, Any] | None:
         rules_changed = (previous is not None and point["rules_version"] is not None
                          and previous.get("rules_version") not in (None, point["rules_version"]))
         rows.append({"run": f"@{point['id']}" if point["id"] is not None else "this run",
-                     "date": str(point["recorded_at"])[:10], "overall": point["overall"], "grade": point["grade"],
+                     "date": str(point["recorded_at"])[:10], "time": str(point["recorded_at"])[11:16], "overall": point["overall"], "grade": point["grade"],
                      "coverage": point.get("coverage"), "change": change, "rules_changed": rules_changed})
         previous = point
     first, last = points[0]["overall"], points[-1]["overall"]
@@ -44,9 +44,10 @@ def trend_part(assessment: Any) -> dict[str, Any] | None:
             "since": rows[0]["date"], "svg": trend_chart(rows)}
 
 
-def trend_chart(rows: Sequence[Mapping[str, Any]], width: float = 660.0, height: float = 190.0) -> str:
-    """Score per run (0-100) as a line with a dot per run, the value above and the date below each."""
-    left, right, top, bottom = 34.0, 16.0, 22.0, 34.0
+def trend_chart(rows: Sequence[Mapping[str, Any]], width: float = 660.0, height: float = 200.0) -> str:
+    """Score per run (0-100) as a line with a dot per run, the value above, the run and date below each."""
+    # Wide side margins: the first and last run's date labels are centred on their points.
+    left, right, top, bottom = 64.0, 40.0, 22.0, 42.0
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(1, len(rows) - 1)
 
@@ -56,15 +57,16 @@ def trend_chart(rows: Sequence[Mapping[str, Any]], width: float = 660.0, height:
     body = []
     for tick in (0, 50, 100):
         y = y_of(tick)
-        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{TRACK}"/>')
-        body.append(_text(left - 6, y + 3, str(tick), 8.5, MUTED, "end"))
+        body.append(f'<line x1="{left - 24}" y1="{y:.1f}" x2="{width - right + 24}" y2="{y:.1f}" stroke="{TRACK}"/>')
+        body.append(_text(left - 30, y + 3, str(tick), 8.5, MUTED, "end"))
     coordinates = [(left + step * index if len(rows) > 1 else left + plot_w / 2, row["overall"])
                    for index, row in enumerate(rows)]
     line = [f"{x:.1f},{y_of(score):.1f}" for x, score in coordinates if score is not None]
     if len(line) > 1:
         body.append(f'<polyline points="{" ".join(line)}" fill="none" stroke="{MUTED}" stroke-width="1.5"/>')
     for (x, score), row in zip(coordinates, rows, strict=True):
-        body.append(_text(x, height - bottom + 16, row["date"], 8.5, MUTED, "middle"))
+        body.append(_text(x, height - bottom + 16, row["run"], 8.5, INK, "middle"))
+        body.append(_text(x, height - bottom + 28, row["date"], 8.5, MUTED, "middle"))
         if score is None:
             body.append(_text(x, top + plot_h / 2, "n/a", 9, MUTED, "middle"))
             continue

@@ -1,0 +1,61 @@
+"""history: the runs recorded in the run history, with their scores and trends."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from drcheck.cli.options import HistoryPath
+
+
+def history(
+    history_path: HistoryPath = None,
+    account: Annotated[str | None, typer.Option("--account", help="Only runs that covered this account id.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show the newest N runs.")] = 20,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the runs as JSON.")] = False,
+) -> None:
+    """List recorded scan, assess and demo runs: score, counts and the change since the previous run
+    of the same accounts and Regions."""
+    from drcheck.history import open_history
+
+    database = open_history(history_path)
+    runs = database.runs(account=account)
+    previous: dict[str, float | None] = {}
+    rows = []
+    for run in runs:  # oldest first: each run's change is against the run before it in its scope
+        before = previous.get(run.scope)
+        change = round(run.overall - before, 1) if run.overall is not None and before is not None else None
+        rows.append({**run.as_dict(), "change": change, "first_of_scope": run.scope not in previous})
+        previous[run.scope] = run.overall
+    rows = rows[-limit:]
+    if json_output:
+        typer.echo(json.dumps(rows, indent=1))
+        return
+    console = Console(highlight=False)
+    if not rows:
+        console.print(f"No runs recorded yet in {database.path}.")
+        return
+    table = Table(title=f"drcheck runs ({database.path})")
+    for column in ("run", "recorded", "command", "accounts", "Regions", "score", "coverage", "pass", "fail",
+                   "unknown", "change"):
+        table.add_column(column, justify="right" if column in ("score", "coverage", "pass", "fail", "unknown",
+                                                               "change") else "left")
+    for row in rows:
+        counts = row["counts"]
+        score = "n/a" if row["overall"] is None else f"{row['overall']:g} ({row['grade']})"
+        change = "new scope" if row["first_of_scope"] else ("n/a" if row["change"] is None else f"{row['change']:+g}")
+        table.add_row(f"@{row['id']}", str(row["recorded_at"]).replace("T", " ")[:19], row["command"],
+                      ", ".join(row["accounts"]), ", ".join(row["regions"]), score,
+                      "n/a" if row["coverage"] is None else f"{row['coverage']:g}%", str(counts.get("PASS", 0)),
+                      str(counts.get("FAIL", 0)), str(counts.get("UNKNOWN", 0)), change)
+    console.print(table)
+    for scope in dict.fromkeys(r["scope"] for r in rows):
+        scores = [r for r in runs if r.scope == scope]
+        first, last = scores[0], scores[-1]
+        if len(scores) > 1 and first.overall is not None and last.overall is not None:
+            console.print(f"Trend {scope}: {len(scores)} runs, {first.overall:g} → {last.overall:g} "
+                          f"({last.overall - first.overall:+.1f}) since {first.recorded_at[:10]}")
