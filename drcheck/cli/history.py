@@ -47,11 +47,12 @@ def history(
     for row in rows:
         counts = row["counts"]
         score = "n/a" if row["overall"] is None else f"{row['overall']:g} ({row['grade']})"
-        change = "new scope" if row["first_of_scope"] else ("n/a" if row["change"] is None else f"{row['change']:+g}")
+        change_text = ("new scope" if row["first_of_scope"]
+                       else "n/a" if row["change"] is None else f"{row['change']:+g}")
         table.add_row(f"@{row['id']}", str(row["recorded_at"]).replace("T", " ")[:19], row["command"],
                       ", ".join(row["accounts"]), ", ".join(row["regions"]), score,
                       "n/a" if row["coverage"] is None else f"{row['coverage']:g}%", str(counts.get("PASS", 0)),
-                      str(counts.get("FAIL", 0)), str(counts.get("UNKNOWN", 0)), change)
+                      str(counts.get("FAIL", 0)), str(counts.get("UNKNOWN", 0)), change_text)
     console.print(table)
     for scope in dict.fromkeys(r["scope"] for r in rows):
         scores = [r for r in runs if r.scope == scope]
