@@ -1,14 +1,13 @@
-"""Apply rules to an inventory: one finding per (rule, resource), plus UNKNOWN where we could not look."""
+"""Apply rules to a linked inventory: one finding per (rule, resource), plus UNKNOWN where we could not look."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
-from drcheck.linkers import Linker, link_inventory
+from drcheck.link import LinkedInventory
 from drcheck.model import Status
 from drcheck.ruleset.rule import Rule
 
@@ -18,24 +17,23 @@ _NEEDS = re.compile(r"needs ([a-z0-9-]+:[A-Za-z0-9]+)")
 
 def evaluate(
     rules: Iterable[Rule],
-    inventory: Mapping[str, Any],
+    linked: LinkedInventory,
     *,
-    linkers: Iterable[Linker],
     parameters: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[dict]:
-    """Findings for every rule over the inventory, in rule order then resource order.
+    """Findings for every rule over the linked inventory, in rule order then resource order.
 
     Time-based rules measure age against the inventory's collection time, so assessing the same
     inventory later gives the same verdicts.
     """
     parameters = parameters or {}
-    now = _collected_at(inventory)
-    resources = link_inventory(dict(inventory), linkers)
+    now = linked.collected_at
+    inventory = linked.inventory
     by_type: dict[str, list[dict]] = defaultdict(list)
-    for resource in resources:
+    for resource in linked.resources:
         by_type[resource["resource_type"]].append(resource)
     collections: dict[str, list[dict]] = defaultdict(list)
-    for record in inventory.get("collections", []):
+    for record in linked.collections:
         collections[record["resource_type"]].append(record)
     findings: list[dict] = []
     for rule in rules:
@@ -45,14 +43,6 @@ def evaluate(
             verdict = rule.judge(resource, now, params)
             findings.append(_finding(rule, resource, verdict))
     return findings
-
-
-def _collected_at(inventory: Mapping[str, Any]) -> datetime:
-    stamp = inventory.get("generated_at")
-    if not stamp:
-        return datetime.now(UTC)
-    moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _not_looked(rule: Rule, inventory: Mapping[str, Any], records: list[dict]) -> list[dict]:

@@ -18,7 +18,8 @@ from drcheck.collectors import Collector, all_collectors
 from drcheck.diff import diff_findings
 from drcheck.errors import UserError
 from drcheck.evaluate import evaluate
-from drcheck.linkers import Linker, all_linkers
+from drcheck.link import link
+from drcheck.linkers import Linker, load_linkers
 from drcheck.model import FINDINGS_SCHEMA_VERSION, SEVERITY_WEIGHTS, Status
 from drcheck.paths import builtin_rules_dir
 from drcheck.ruleset.loader import load_rules
@@ -30,7 +31,7 @@ from drcheck.suppressions import Suppression, apply_suppressions
 @dataclass(frozen=True)
 class Catalogue:
     collectors: Mapping[str, Collector]
-    linkers: tuple[Linker, ...]
+    linkers: tuple[Linker, ...]  # in link order: providers before readers
     rules: tuple[Rule, ...]
     objectives: Any = None  # drcheck.objectives.stage.Objectives, when the run estimates recovery objectives
 
@@ -54,7 +55,7 @@ def load_catalogue(
     """Collectors, linkers, the selected rules (by id, service or category) and, when asked, the
     recovery-objectives model with its workload and tier settings."""
     collectors = all_collectors()
-    linkers = all_linkers()
+    linkers = load_linkers()
     directories = ([builtin_rules_dir()] if include_builtin else []) + list(extra_rule_dirs)
     rules = load_rules(directories, collectors=collectors, linkers=linkers,
                        trusted=[builtin_rules_dir()] if include_builtin else [])
@@ -154,9 +155,11 @@ def assess(
     baseline: Mapping[str, Any] | None = None,
     now: datetime | None = None,
 ) -> Assessment:
-    """Evaluate, apply suppressions (when given), score, and compare with a baseline (when given)."""
+    """Link, evaluate, apply suppressions (when given), score, compare with a baseline (when
+    given), and estimate recovery objectives (when the catalogue has the model)."""
     now = now or datetime.now(UTC)
-    findings = evaluate(catalogue.rules, inventory, linkers=catalogue.linkers, parameters=parameters)
+    linked = link(inventory, catalogue.linkers)
+    findings = evaluate(catalogue.rules, linked, parameters=parameters)
     applied = None
     with_suppressions = None
     if suppressions is not None:
@@ -164,7 +167,7 @@ def assess(
         with_suppressions = score(f for f in findings if "suppression" not in f)
     generated_at = now.isoformat(timespec="seconds")
     diff = diff_findings(dict(baseline), {"generated_at": generated_at, "findings": findings}) if baseline else None
-    objectives = catalogue.objectives.document(inventory, catalogue.linkers) if catalogue.objectives else None
+    objectives = catalogue.objectives.document(linked) if catalogue.objectives else None
     return Assessment(
         inventory=inventory,
         findings=findings,

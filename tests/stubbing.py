@@ -18,6 +18,7 @@ from drcheck.collect.guard import install_read_only_guard
 from drcheck.collect.plan import make_plan
 from drcheck.collect.runner import AccountTarget, collect
 from drcheck.evaluate import evaluate
+from drcheck.link import link
 
 ACCOUNT = "123456789012"
 
@@ -72,7 +73,7 @@ def stub_collect(catalogue, needs: Iterable[tuple[str, Iterable[str]]], calls: d
 def findings_for(catalogue, inventory: dict, rule_id: str) -> list[dict]:
     rules = [r for r in catalogue.rules if r.id == rule_id]
     assert rules, f"no rule {rule_id}"
-    return evaluate(rules, inventory, linkers=catalogue.linkers)
+    return evaluate(rules, link(inventory, catalogue.linkers))
 
 
 def resource(resource_type: str, rid: str, properties: dict | None = None, *, region: str = "us-east-1",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from drcheck.linkers import link_inventory
+from drcheck.link import link as link_stage
 from drcheck.linkers.backup import LINKERS as COVERAGE_LINKERS
 from drcheck.linkers.backup import selection_matches
 from tests.stubbing import ACCOUNT, inventory_of, resource
@@ -150,7 +150,7 @@ def settings(region="us-east-1", preferences=None):
 
 
 def link(resources, failed=None, regions=("us-east-1",)):
-    linked = link_inventory(inventory_of(resources, TYPES, regions=regions, failed=failed), COVERAGE_LINKERS)
+    linked = link_stage(inventory_of(resources, TYPES, regions=regions, failed=failed), COVERAGE_LINKERS).resources
     return {(r["resource_type"], r["id"]): r for r in linked}
 
 
@@ -230,4 +230,4 @@ def test_coverage_never_comes_from_protected_resources():
     linked = link([plan(), settings(), volume({}), protected])
     assert plans_of(linked, ("AWS::EC2::Volume", "vol-1")) == []
     for linker in COVERAGE_LINKERS:
-        assert "AWS::Backup::ProtectedResource" not in linker.requires
+        assert "AWS::Backup::ProtectedResource" not in linker.reads

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 
 from drcheck.evaluate import evaluate
-from drcheck.linkers import link_inventory
+from drcheck.link import link
 from drcheck.linkers.backup_plans import LINKERS as PLAN_LINKERS
 from drcheck.linkers.backup_region import LINKERS as REGION_LINKERS
 from drcheck.linkers.backup_vaults import LINKERS as VAULT_LINKERS
@@ -48,8 +48,7 @@ def test_region_settings_singleton_and_job_listings(catalogue):
 def test_region_settings_access_denied_is_unknown_for_the_region(catalogue):
     calls = {"backup": [Call("describe_region_settings", error="AccessDeniedException", status=403)]}
     inventory = stub_collect(catalogue, [(SETTINGS, [])], calls)
-    findings = evaluate([rule(catalogue, "backup-region-resource-types-opted-in")], inventory,
-                        linkers=catalogue.linkers)
+    findings = evaluate([rule(catalogue, "backup-region-resource-types-opted-in")], link(inventory, catalogue.linkers))
     assert [f["status"] for f in findings] == ["UNKNOWN"]
     assert findings[0]["missing_permissions"] == ["backup:DescribeRegionSettings"]
 
@@ -127,8 +126,8 @@ def settings(**properties):
 
 
 def linked(resources, linkers=REGION_LINKERS, failed=None):
-    return {(r["resource_type"], r["id"]): r for r in link_inventory(inventory_of(resources, TYPES, failed=failed),
-                                                                     linkers)}
+    return {(r["resource_type"], r["id"]): r for r in link(inventory_of(resources, TYPES, failed=failed),
+                                                                     linkers).resources}
 
 
 def test_region_facts():

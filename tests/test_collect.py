@@ -6,6 +6,7 @@ from drcheck.collect.plan import make_plan
 from drcheck.collect.runner import collect
 from drcheck.collect.session import client_config, make_client_factory
 from drcheck.evaluate import evaluate
+from drcheck.link import link
 from tests.conftest import ACCOUNT, account, collect_for_rules, collect_types, count_calls, fail_calls
 
 
@@ -41,7 +42,7 @@ def test_detail_access_denied_is_recorded_and_unknown(aws, catalogue):
     assert table["unavailable"]["ContinuousBackupsDescription"]["error_code"] == "AccessDeniedException"
     assert inventory["errors"][0]["permission"] == "dynamodb:DescribeContinuousBackups"
     rule = [r for r in catalogue.rules if r.id == "dynamodb-table-pitr"]
-    [finding] = evaluate(rule, inventory, linkers=catalogue.linkers)
+    [finding] = evaluate(rule, link(inventory, catalogue.linkers))
     assert finding["status"] == "UNKNOWN"
     assert "AccessDeniedException" in finding["reason"]
     assert finding["missing_permissions"] == ["dynamodb:DescribeContinuousBackups"]
@@ -53,7 +54,7 @@ def test_failed_list_makes_every_rule_unknown_not_silent(aws, catalogue):
     [record] = [c for c in inventory["collections"] if c["resource_type"] == "AWS::RDS::DBInstance"]
     assert record["status"] == "error"
     rule = [r for r in catalogue.rules if r.id == "rds-instance-multi-az"]
-    [finding] = evaluate(rule, inventory, linkers=catalogue.linkers)
+    [finding] = evaluate(rule, link(inventory, catalogue.linkers))
     assert finding["status"] == "UNKNOWN" and finding["resource_id"] == "*"
     assert "rds:DescribeDBInstances" in finding["missing_permissions"]
 
@@ -65,7 +66,7 @@ def test_unimplemented_operation_becomes_unknown(aws, catalogue):
     dlm = [c for c in inventory["collections"] if c["resource_type"] == "AWS::DLM::LifecyclePolicy"]
     assert dlm and dlm[0]["status"] == "error"
     rule = [r for r in catalogue.rules if r.id == "ebs-volume-backup"]
-    statuses = {f["resource_id"]: f["status"] for f in evaluate(rule, inventory, linkers=catalogue.linkers)}
+    statuses = {f["resource_id"]: f["status"] for f in evaluate(rule, link(inventory, catalogue.linkers))}
     assert set(statuses.values()) == {"UNKNOWN"}
 
 
@@ -92,7 +93,7 @@ def test_regional_types_collected_per_region_without_noise(aws, catalogue):
     records = {c["region"]: c["status"] for c in inventory["collections"] if c["resource_type"] == "AWS::EFS::FileSystem"}
     assert records == {"us-east-1": "ok", "us-west-2": "ok"}
     rule = [r for r in catalogue.rules if r.id == "efs-file-system-multi-az"]
-    findings = evaluate(rule, inventory, linkers=catalogue.linkers)
+    findings = evaluate(rule, link(inventory, catalogue.linkers))
     assert [f["region"] for f in findings] == ["us-east-1"]  # nothing said about the empty Region
 
 
@@ -102,7 +103,7 @@ def test_details_not_planned_are_marked_not_collected(aws, catalogue):
     bucket = _by_type(inventory, "AWS::S3::Bucket")["plain-bucket"]
     assert "not collected" in bucket["unavailable"]["BucketVersioning"]["reason"]
     rule = [r for r in catalogue.rules if r.id == "s3-bucket-versioning"]
-    [finding] = evaluate(rule, inventory, linkers=catalogue.linkers)
+    [finding] = evaluate(rule, link(inventory, catalogue.linkers))
     assert finding["status"] == "UNKNOWN"
 
 

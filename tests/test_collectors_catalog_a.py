@@ -7,6 +7,7 @@ import pytest
 
 from drcheck.collectors import all_collectors
 from drcheck.evaluate import evaluate
+from drcheck.link import link
 from tests.aws_hooks import answer, deny
 from tests.conftest import collect_for_rules, verdicts
 
@@ -26,7 +27,7 @@ NEW_TYPES = {
 
 
 def _evaluate(catalogue, inventory, rule_ids):
-    return evaluate([r for r in catalogue.rules if r.id in set(rule_ids)], inventory, linkers=catalogue.linkers)
+    return evaluate([r for r in catalogue.rules if r.id in set(rule_ids)], link(inventory, catalogue.linkers))
 
 
 def _finding(findings, rule_id, name):

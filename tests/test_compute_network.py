@@ -7,7 +7,7 @@ import json
 import zipfile
 
 from drcheck.evaluate import evaluate
-from drcheck.linkers import link_inventory
+from drcheck.link import link
 from drcheck.linkers.ecs import LINKERS as ECS_LINKERS
 from tests.conftest import collect_for_rules
 from tests.stubbing import Call, findings_for, inventory_of, resource, stub_collect
@@ -17,7 +17,7 @@ def run(aws, catalogue, rule_ids):
     """Collect what the rules need from moto and return {rule id: {resource name: status}}."""
     inventory = collect_for_rules(aws, catalogue, rule_ids)
     rules = [r for r in catalogue.rules if r.id in rule_ids]
-    findings = evaluate(rules, inventory, linkers=catalogue.linkers)
+    findings = evaluate(rules, link(inventory, catalogue.linkers))
     result: dict[str, dict[str, str]] = {r: {} for r in rule_ids}
     for f in findings:
         result[f["rule_id"]][f["resource_name"]] = f["status"]
@@ -142,8 +142,8 @@ def test_ecs_rules(aws, catalogue):
 
 def test_ecs_zone_spread_strategies():
     def value(service):
-        linked = link_inventory(inventory_of([resource("AWS::ECS::Service", "s", {"Service": service})],
-                                             ["AWS::ECS::Service"]), ECS_LINKERS)
+        linked = link(inventory_of([resource("AWS::ECS::Service", "s", {"Service": service})],
+                                             ["AWS::ECS::Service"]), ECS_LINKERS).resources
         return linked[0]["derived"]["spreads_across_zones"]
 
     az = {"type": "spread", "field": "attribute:ecs.availability-zone"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from drcheck.link import link
 from drcheck.objectives.assess import prepare
 from drcheck.objectives.model import load_model
 from drcheck.objectives.scenarios import make_scenario, run_scenario
@@ -18,7 +19,7 @@ def test_demo_has_a_survivor_and_casualties_of_a_region_loss(demo_report, catalo
     assert {t["region"] for t in tables} == {"us-east-1", "us-west-2"}
     assert all(t["properties"]["Table"]["Replicas"] for t in tables)  # the emulator's global-table replicas
     model = load_model(catalogue.collectors, catalogue.linkers)
-    prepared = prepare(inventory, model, Settings(), catalogue.linkers)
+    prepared = prepare(link(inventory, catalogue.linkers), model, Settings())
     result = run_scenario(prepared, make_scenario(prepared, "us-east-1", None, None))
     statuses = {w["name"]: w["status"] for w in result["workloads"]}
     assert statuses["loyalty"] == "degraded"  # fails over to us-west-2

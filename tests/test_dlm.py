@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from drcheck.linkers import link_inventory
+from drcheck.link import link
 from drcheck.linkers.dlm import LINKERS as DLM_LINKERS
 from tests.stubbing import ACCOUNT, Call, findings_for, inventory_of, resource, stub_collect
 
@@ -29,7 +29,7 @@ def instance(rid="i-1", tags=None):
 
 
 def covered(resources, volume_id="vol-1", failed=None):
-    linked = link_inventory(inventory_of(resources, TYPES, failed=failed), DLM_LINKERS)
+    linked = link(inventory_of(resources, TYPES, failed=failed), DLM_LINKERS).resources
     record = next(r for r in linked if r["id"] == volume_id)
     if "dlm_policies" in record["derived"]:
         return [p["PolicyId"] for p in record["derived"]["dlm_policies"]]
@@ -47,7 +47,7 @@ DATA = [{"InstanceId": "i-1", "Device": "/dev/xvdf"}]
 def test_volume_policy_targets_any_of_its_tags():
     assert covered([policy(SNAPSHOT_VOLUMES), volume(tags={"tier": "gold"})]) == ["policy-1"]
     copying = {**SNAPSHOT_VOLUMES, "Schedules": [{"Name": "s", "CrossRegionCopyRules": [{"Target": "us-west-2"}]}]}
-    linked = link_inventory(inventory_of([policy(copying), volume(tags={"tier": "gold"})], TYPES), DLM_LINKERS)
+    linked = link(inventory_of([policy(copying), volume(tags={"tier": "gold"})], TYPES), DLM_LINKERS).resources
     volume_record = next(r for r in linked if r["id"] == "vol-1")
     assert volume_record["derived"]["dlm_policies"][0]["CrossRegionCopyTargets"] == ["us-west-2"]
     assert covered([policy(SNAPSHOT_VOLUMES), volume(tags={"backup": "weekly"})]) == []
@@ -110,7 +110,7 @@ def test_schedule_facts(create, retain, interval, retention):
               {"Target": "arn:aws:outposts:us-east-1:123456789012:outpost/op-1"}]
     details = {**SNAPSHOT_VOLUMES, "Schedules": [{"Name": "s", "CreateRule": create, "RetainRule": retain,
                                                    "CrossRegionCopyRules": copies}]}
-    linked = link_inventory(inventory_of([policy(details)], TYPES), DLM_LINKERS)
+    linked = link(inventory_of([policy(details)], TYPES), DLM_LINKERS).resources
     (schedule,) = linked[0]["derived"]["schedules"]
     assert schedule["IntervalHours"] == interval and schedule["RetentionDays"] == retention
     # Target (or the older TargetRegion); the policy's own Region and Outpost ARNs are not Regions.
@@ -120,7 +120,7 @@ def test_schedule_facts(create, retain, interval, retention):
 def test_default_policy_schedule_facts():
     default = {"PolicyLanguage": "SIMPLIFIED", "ResourceType": "VOLUME", "PolicyType": "EBS_SNAPSHOT_MANAGEMENT",
                "CreateInterval": 2, "RetainInterval": 10, "CrossRegionCopyTargets": [{"TargetRegion": "eu-west-1"}]}
-    linked = link_inventory(inventory_of([policy(default, default=True)], TYPES), DLM_LINKERS)
+    linked = link(inventory_of([policy(default, default=True)], TYPES), DLM_LINKERS).resources
     assert linked[0]["derived"]["schedules"] == [{"Name": "default policy", "IntervalHours": 48,
                                                   "RetentionDays": 10, "CopyRegions": ["eu-west-1"]}]
 

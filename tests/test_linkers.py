@@ -2,7 +2,8 @@
 
 import pytest
 
-from drcheck.linkers import all_linkers, link_inventory
+from drcheck.link import link
+from drcheck.linkers import load_linkers
 from drcheck.linkers.backup import selection_matches
 
 VOLUME = {"resource_type": "AWS::EC2::Volume", "arn": "arn:aws:ec2:us-east-1:111122223333:volume/vol-1",
@@ -46,7 +47,7 @@ def _ok(resource_type, region="us-east-1", account="111122223333"):
 
 
 def _link(resources, collections):
-    linked = link_inventory({"resources": resources, "collections": collections}, all_linkers())
+    linked = link({"resources": resources, "collections": collections}, load_linkers()).resources
     return {r["id"]: r for r in linked}
 
 
@@ -121,5 +122,5 @@ def test_dlm_instance_policy_covers_attached_volume():
 def test_linking_leaves_the_inventory_untouched():
     volume = _resource("AWS::EC2::Volume", "vol-1")
     inventory = {"resources": [volume], "collections": []}
-    link_inventory(inventory, all_linkers())
+    link(inventory, load_linkers())
     assert "derived" not in volume and volume["unavailable"] == {}

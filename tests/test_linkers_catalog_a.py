@@ -3,7 +3,8 @@ facts, and when they must be unknown rather than guessed."""
 
 from __future__ import annotations
 
-from drcheck.linkers import all_linkers, link_inventory
+from drcheck.link import link as link_stage
+from drcheck.linkers import load_linkers
 
 ACCOUNT = "111122223333"
 
@@ -18,7 +19,7 @@ def link(resources, listed, failed=()):
     collections = [{"account_id": ACCOUNT, "region": r, "resource_type": t, "status": "ok"} for r, t in listed]
     collections += [{"account_id": ACCOUNT, "region": r, "resource_type": t, "status": "error",
                      "errors": [{"reason": f"List failed: AccessDenied; needs {t}"}]} for r, t in failed]
-    linked = link_inventory({"resources": resources, "collections": collections}, all_linkers())
+    linked = link_stage({"resources": resources, "collections": collections}, load_linkers()).resources
     return {(r["resource_type"], r["id"]): r for r in linked}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from drcheck.linkers import link_inventory
+from drcheck.link import link
 from drcheck.linkers.drs import duration_minutes
 from drcheck.linkers.ecr import LINKERS as ECR_LINKERS
 from tests.stubbing import ACCOUNT, Call, findings_for, inventory_of, resource, stub_collect
@@ -62,7 +62,7 @@ def test_ecr_registry_unreadable_is_unknown():
     repository = resource("AWS::ECR::Repository", "web", {"repositoryName": "web"})
     inventory = inventory_of([repository], ["AWS::ECR::Repository", "AWS::ECR::Registry"],
                              failed={("us-east-1", "AWS::ECR::Registry"): "DescribeRegistry: AccessDenied"})
-    (linked,) = link_inventory(inventory, ECR_LINKERS)
+    (linked,) = link(inventory, ECR_LINKERS).resources
     assert "AccessDenied" in linked["unavailable"]["derived.replication_destinations"]["reason"]
 
 

@@ -3,7 +3,7 @@ route linker's traps (main route table, regional NAT gateways, blackholes)."""
 
 from __future__ import annotations
 
-from drcheck.linkers import link_inventory
+from drcheck.link import link
 from drcheck.linkers.vpc import LINKERS as VPC_LINKERS
 from tests.stubbing import Call, findings_for, inventory_of, resource, stub_collect
 from tests.test_compute_network import run, vpc_with_subnets
@@ -31,7 +31,7 @@ def nat_linked(subnet_zone, nat, routes, associations=None):
                                                        "Associations": associations or [{"Main": True}]})
     inventory = inventory_of([subnet, nat_subnet, table, resource("AWS::EC2::NatGateway", "nat-1", nat)],
                              ["AWS::EC2::Subnet", "AWS::EC2::RouteTable", "AWS::EC2::NatGateway"])
-    return link_inventory(inventory, VPC_LINKERS)[0]
+    return link(inventory, VPC_LINKERS).resources[0]
 
 
 def test_nat_routes_regional_and_blackhole():
@@ -110,12 +110,12 @@ def test_direct_connect_linker():
     def connection(cid, location, state="available"):
         return resource("AWS::DirectConnect::Connection", cid, {"location": location, "connectionState": state})
 
-    linked = link_inventory(inventory_of([connection("a", "EqDC2"), connection("b", "EqDC2"),
+    linked = link(inventory_of([connection("a", "EqDC2"), connection("b", "EqDC2"),
                                           connection("c", "CSVA1", state="down")],
-                                         ["AWS::DirectConnect::Connection"]), VPC_LINKERS)
+                                         ["AWS::DirectConnect::Connection"]), VPC_LINKERS).resources
     assert linked[0]["derived"]["other_locations"] == []  # same location, and the other one is down
-    linked = link_inventory(inventory_of([connection("a", "EqDC2"), connection("c", "CSVA1")],
-                                         ["AWS::DirectConnect::Connection"]), VPC_LINKERS)
+    linked = link(inventory_of([connection("a", "EqDC2"), connection("c", "CSVA1")],
+                                         ["AWS::DirectConnect::Connection"]), VPC_LINKERS).resources
     assert linked[0]["derived"]["other_locations"] == ["CSVA1"]
 
 

@@ -9,7 +9,6 @@ import pytest
 
 from drcheck.config import load_config
 from drcheck.errors import UserError
-from drcheck.linkers import all_linkers
 from drcheck.linkers.schedules import ScheduleError, dlm_interval_hours, max_interval_hours
 from drcheck.objectives.durations import DurationError, Span, format_duration, parse_duration, worst
 from drcheck.objectives.model import ASSUMPTIONS_FILE, AssumptionsError, load_model
@@ -93,12 +92,6 @@ def test_dlm_interval():
     assert dlm_interval_hours({"CronExpression": "cron(0 3 ? * * *)"}) == 24
     with pytest.raises(ScheduleError):
         dlm_interval_hours({})
-
-
-def test_linkers_that_build_on_others_run_after_them():
-    names = [ln.name for ln in all_linkers()]
-    assert names.index("backup-coverage") < names.index("backup-schedule")
-    assert names.index("ebs-dlm-policies") < names.index("ebs-snapshot-schedule")
 
 
 def _config(tmp_path, text):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from drcheck.link import link
 from drcheck.objectives.assess import prepare, workload_results
 from drcheck.objectives.model import load_model
 from drcheck.objectives.scenarios import make_scenario, run_scenario
@@ -27,7 +28,7 @@ def _collect(aws, catalogue, model, regions=REGIONS):
 
 
 def _prepared(aws, catalogue, model, settings=None):
-    return prepare(_collect(aws, catalogue, model), model, settings or Settings(), catalogue.linkers)
+    return prepare(link(_collect(aws, catalogue, model), catalogue.linkers), model, settings or Settings())
 
 
 def _outcome(prepared, region=None, az=None, service=None):
@@ -86,7 +87,7 @@ def test_dynamodb_table_with_replica_fails_over_in_the_outage(aws, catalogue, mo
     # moto keeps no 2019.11.21 replicas: give the collected DescribeTable the replica AWS would report.
     table = next(r for r in inventory["resources"] if r["id"] == "carts")
     table["properties"]["Table"]["Replicas"] = [{"RegionName": "us-west-2", "ReplicaStatus": "ACTIVE"}]
-    prepared = prepare(inventory, model, Settings(), catalogue.linkers)
+    prepared = prepare(link(inventory, catalogue.linkers), model, Settings())
     assert _outcome(prepared, region="us-east-1", service="dynamodb")["shop"]["status"] == "degraded"
 
 
@@ -134,7 +135,7 @@ def test_replication_without_backups_does_not_protect_against_corruption(aws, ca
     for resource in inventory["resources"]:
         if resource["resource_type"] == "AWS::DynamoDB::Table":
             resource["properties"]["Table"]["Replicas"] = [{"RegionName": "us-west-2", "ReplicaStatus": "ACTIVE"}]
-    results = {w["name"]: w for w in workload_results(prepare(inventory, model, Settings(), catalogue.linkers))}
+    results = {w["name"]: w for w in workload_results(prepare(link(inventory, catalogue.linkers), model, Settings()))}
     shop = results["shop"]["disruptions"]
     assert shop["region"]["rpo_text"] != "not recoverable"  # the replica survives a Region loss …
     assert shop["data"]["rpo_text"] == "not recoverable"  # … but copies a deletion or corruption

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drcheck.link import link
 from drcheck.linkers.index import ResourceIndex
 from drcheck.linkers.recovery import link_backup_schedule, link_snapshot_schedule
 from drcheck.linkers.replicas import link_rds_cluster_replicas, link_rds_instance_replicas, link_replication_sources
@@ -114,7 +115,7 @@ def test_cross_region_read_replica_and_global_database_from_moto(aws, catalogue)
                                              DBInstanceClass="db.t3.micro", Tags=tags)
     model = load_model(catalogue.collectors, catalogue.linkers)
     inventory = collect_types(aws, catalogue, model.needs(), regions=("us-east-1", "us-west-2"))
-    prepared = prepare(inventory, model, Settings(), catalogue.linkers)
+    prepared = prepare(link(inventory, catalogue.linkers), model, Settings())
     east = run_scenario(prepared, make_scenario(prepared, "us-east-1", None, None))
     assert east["workloads"][0]["status"] == "degraded"  # promote the replica in us-west-2
     west = run_scenario(prepared, make_scenario(prepared, "us-west-2", None, None))

@@ -5,6 +5,7 @@ tests exercise the real API shapes, not hand-written resources."""
 from __future__ import annotations
 
 from drcheck.evaluate import evaluate
+from drcheck.link import link
 from tests.aws_hooks import CallCounter, answer
 from tests.conftest import ACCOUNT, collect_for_rules, collect_types, verdicts
 
@@ -19,7 +20,7 @@ def _drop_moto_automated_snapshots(rds):
 
 def _evaluate(catalogue, inventory, rule_ids):
     rules = [r for r in catalogue.rules if r.id in set(rule_ids)]
-    return evaluate(rules, inventory, linkers=catalogue.linkers)
+    return evaluate(rules, link(inventory, catalogue.linkers))
 
 
 def _finding(findings, rule_id, name):
@@ -162,7 +163,7 @@ def test_empty_regions_say_nothing_and_global_types_are_listed_once(aws, catalog
     rules = [r for r in catalogue.rules if r.service in mine]
     regions = ("us-east-1", "eu-west-1", "ap-southeast-2")
     inventory = collect_types(aws, catalogue, [(r.resource_type, r.field_roots()) for r in rules], regions)
-    findings = evaluate(rules, inventory, linkers=catalogue.linkers)
+    findings = evaluate(rules, link(inventory, catalogue.linkers))
 
     failed_scopes = {(c["region"], c["resource_type"]) for c in inventory["collections"] if c["status"] != "ok"}
     for finding in findings:

@@ -70,7 +70,7 @@ def rules_check(directory: Annotated[Path, typer.Argument(help="Directory of rul
     that is missing or holds no rule files is a usage error (exit 2).
     """
     from drcheck.collectors import all_collectors
-    from drcheck.linkers import all_linkers
+    from drcheck.linkers import load_linkers
     from drcheck.paths import builtin_rules_dir
     from drcheck.ruleset.examples import example_failures
     from drcheck.ruleset.loader import check_rule_files, rule_files
@@ -79,7 +79,7 @@ def rules_check(directory: Annotated[Path, typer.Argument(help="Directory of rul
         raise UserError(f"{directory}: rules directory not found")
     if not rule_files(directory):
         raise UserError(f"{directory}: no rule files (*.yaml) found")
-    collectors, linkers = all_collectors(), all_linkers()
+    collectors, linkers = all_collectors(), load_linkers()
     builtin, _ = check_rule_files(builtin_rules_dir(), collectors=collectors, linkers=linkers)
     reserved = {} if directory.resolve() == builtin_rules_dir().resolve() else {r.id: r.source for r in builtin}
     rules, problems = check_rule_files(directory, collectors=collectors, linkers=linkers, reserved=reserved)

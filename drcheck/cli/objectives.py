@@ -73,7 +73,8 @@ def _load(source: InventorySource, account: AccountOptions, org: OrgOptions, col
     from drcheck.collectors import all_collectors
     from drcheck.config import load_config
     from drcheck.inventory import read_inventory
-    from drcheck.linkers import all_linkers
+    from drcheck.link import link
+    from drcheck.linkers import load_linkers
     from drcheck.objectives.assess import prepare
     from drcheck.objectives.settings import settings_from_config
     from drcheck.objectives.stage import load_objectives
@@ -81,7 +82,7 @@ def _load(source: InventorySource, account: AccountOptions, org: OrgOptions, col
     path = source.path()
     account = _with_old_scan_regions(source, account)
     settings = settings_from_config(load_config(config))
-    collectors, linkers = all_collectors(), all_linkers()
+    collectors, linkers = all_collectors(), load_linkers()
     objectives = load_objectives(collectors, linkers, settings)
     live = _live_scan_asked(account, org)
     if path is not None and live:
@@ -94,7 +95,7 @@ def _load(source: InventorySource, account: AccountOptions, org: OrgOptions, col
         data = read_inventory(path)
     else:
         data = _scan(objectives, collectors, linkers, source, account, org, collection)
-    return objectives.model, prepare(data, objectives.model, settings, linkers)
+    return objectives.model, prepare(link(data, linkers), objectives.model, settings)
 
 
 def _scan(objectives: Any, collectors: Any, linkers: Any, source: InventorySource, account: AccountOptions,
@@ -180,11 +181,11 @@ def objectives(
     """Per-workload recovery objectives: tier, estimated RPO/RTO per disruption, met?, DR strategy."""
     if assumptions:
         from drcheck.collectors import all_collectors
-        from drcheck.linkers import all_linkers
+        from drcheck.linkers import load_linkers
         from drcheck.objectives.document import assumptions_table
         from drcheck.objectives.model import load_model
 
-        table = assumptions_table(load_model(all_collectors(), all_linkers()))
+        table = assumptions_table(load_model(all_collectors(), load_linkers()))
         if as_json:
             typer.echo(json.dumps(table, indent=1))
         else:

@@ -48,7 +48,8 @@ def make_plan(
     """Plan the calls for `needs`: (resource type, field roots a rule reads) pairs.
 
     A field root is a list-call field (no extra call), a detail key (one call per resource), or
-    `derived.<name>`, which pulls in whatever the linker providing it requires.
+    `derived.<name>`, which pulls in whatever the linker providing it reads, transitively (a
+    linker may read other linkers' derived fields).
     """
     linkers = tuple(linkers)
     wanted: dict[str, set[str]] = {}
@@ -73,8 +74,9 @@ def make_plan(
         if not providers:
             raise ValueError(f"no linker provides derived.{field_name} for {resource_type}")
         for linker in providers:
-            for required_type, required_roots in linker.requires.items():
+            for required_type, required_roots in linker.reads.items():
                 queue.extend((required_type, r) for r in ("", *required_roots))
+            queue.extend((resource_type, r) for r in linker.own_reads)
     ordered = _parents_first(wanted, collectors)
     return Plan(tuple(PlannedCollector(collectors[t], frozenset(wanted[t])) for t in ordered))
 

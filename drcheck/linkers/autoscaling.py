@@ -75,13 +75,13 @@ LINKERS = (
     Linker(
         name="autoscaling-in-service-zones",
         provides={"AWS::AutoScaling::AutoScalingGroup": ("in_service_zones",)},
-        requires={"AWS::AutoScaling::AutoScalingGroup": ()},
+        reads={"AWS::AutoScaling::AutoScalingGroup": ()},
         link=link_in_service_zones,
     ),
     Linker(
         name="autoscaling-subnet-headroom",
         provides={"AWS::AutoScaling::AutoScalingGroup": ("subnet_ip_headroom",)},
-        requires={"AWS::AutoScaling::AutoScalingGroup": (), "AWS::EC2::Subnet": ()},
+        reads={"AWS::AutoScaling::AutoScalingGroup": (), "AWS::EC2::Subnet": ()},
         link=link_subnet_headroom,
     ),
 )

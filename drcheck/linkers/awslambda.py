@@ -59,7 +59,7 @@ LINKERS = (
     Linker(
         name="lambda-async-invokers",
         provides={FUNCTION: ("async_invokers",)},
-        requires={FUNCTION: ("Policy",)},
+        reads={FUNCTION: ("Policy",)},
         link=link_async_invokers,
     ),
 )

@@ -234,7 +234,7 @@ LINKERS = (
     Linker(
         name="backup-coverage",
         provides={t: ("backup_plans",) for t in PROTECTABLE_TYPES},
-        requires={"AWS::Backup::BackupPlan": (), "AWS::Backup::BackupSelection": ("BackupSelection",),
+        reads={"AWS::Backup::BackupPlan": (), "AWS::Backup::BackupSelection": ("BackupSelection",),
                   REGION_SETTINGS: (), "AWS::EC2::Instance": ()},
         link=link_backup_coverage,
     ),

@@ -68,7 +68,7 @@ LINKERS = (
     Linker(
         name="backup-copy-regions",
         provides={t: ("backup_copies",) for t in PROTECTABLE_TYPES},
-        requires={"AWS::Backup::BackupPlan": ("BackupPlan",), "AWS::Backup::BackupSelection": ("BackupSelection",)},
+        reads={"AWS::Backup::BackupPlan": ("BackupPlan",), "AWS::Backup::BackupSelection": ("BackupSelection",)},
         link=link_backup_copy_regions,
     ),
 )

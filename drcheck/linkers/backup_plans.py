@@ -100,13 +100,13 @@ LINKERS = (
     Linker(
         name="backup-plan-facts",
         provides={PLAN: ("copy_destinations", "rule_schedules", "retention")},
-        requires={PLAN: ("BackupPlan",)},
+        reads={PLAN: ("BackupPlan",)},
         link=link_plan_facts,
     ),
     Linker(
         name="backup-plan-selection-counts",
         provides={PLAN: ("selection_count",)},
-        requires={PLAN: (), SELECTION: ()},
+        reads={PLAN: (), SELECTION: ()},
         link=link_selection_counts,
     ),
 )

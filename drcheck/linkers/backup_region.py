@@ -157,25 +157,25 @@ LINKERS = (
     Linker(
         name="backup-region-facts",
         provides={REGION_SETTINGS: ("protectable_resource_count", "backup_plan_count", "opted_out_types_in_use")},
-        requires={REGION_SETTINGS: (), PLAN: (), **{t: () for t in PROTECTABLE_TYPES}},
+        reads={REGION_SETTINGS: (), PLAN: (), **{t: () for t in PROTECTABLE_TYPES}},
         link=link_region_facts,
     ),
     Linker(
         name="backup-failed-jobs",
         provides={REGION_SETTINGS: ("unresolved_failed_backup_jobs",)},
-        requires={REGION_SETTINGS: JOB_KEYS, PROTECTED: ()},
+        reads={REGION_SETTINGS: JOB_KEYS, PROTECTED: ()},
         link=link_failed_jobs,
     ),
     Linker(
         name="backup-protected-counts",
         provides={REGION_SETTINGS: ("protected_resource_count",)},
-        requires={REGION_SETTINGS: (), PROTECTED: ()},
+        reads={REGION_SETTINGS: (), PROTECTED: ()},
         link=link_protected_counts,
     ),
     Linker(
         name="backup-recovery-points",
         provides={PROTECTED: ("source_exists",), **{t: ("last_backup_time",) for t in PROTECTABLE_TYPES}},
-        requires={PROTECTED: (), **{t: () for t in PROTECTABLE_TYPES}},
+        reads={PROTECTED: (), **{t: () for t in PROTECTABLE_TYPES}},
         link=link_recovery_points,
     ),
 )

@@ -38,7 +38,7 @@ LINKERS = (
     Linker(
         name="backup-vault-policies",
         provides={VAULT: ("denies_recovery_point_deletion",)},
-        requires={VAULT: ("AccessPolicy",)},
+        reads={VAULT: ("AccessPolicy",)},
         link=link_vault_policies,
     ),
 )

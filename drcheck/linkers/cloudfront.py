@@ -30,7 +30,7 @@ LINKERS = (
     Linker(
         name="cloudfront-default-origin-group",
         provides={DISTRIBUTION: ("default_origin_group",)},
-        requires={DISTRIBUTION: ()},
+        reads={DISTRIBUTION: ()},
         link=link_default_origin_group,
     ),
 )

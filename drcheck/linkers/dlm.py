@@ -164,13 +164,13 @@ LINKERS = (
     Linker(
         name="ebs-dlm-policies",
         provides={"AWS::EC2::Volume": ("dlm_policies",)},
-        requires={POLICY: ("Policy",), "AWS::EC2::Instance": (), "AWS::EC2::Volume": ()},
+        reads={POLICY: ("Policy",), "AWS::EC2::Instance": (), "AWS::EC2::Volume": ()},
         link=link_dlm_policies,
     ),
     Linker(
         name="dlm-policy-schedules",
         provides={POLICY: ("schedules",)},
-        requires={POLICY: ("Policy",)},
+        reads={POLICY: ("Policy",)},
         link=link_policy_schedules,
     ),
 )

@@ -39,7 +39,7 @@ LINKERS = (
     Linker(
         name="drs-replication-lag",
         provides={SOURCE_SERVER: ("lag_minutes",)},
-        requires={SOURCE_SERVER: ()},
+        reads={SOURCE_SERVER: ()},
         link=link_replication_lag,
     ),
 )

@@ -90,19 +90,19 @@ LINKERS = (
     Linker(
         name="dynamodb-replicas",
         provides={"AWS::DynamoDB::Table": ("replicas",)},
-        requires={"AWS::DynamoDB::Table": ("Table",)},
+        reads={"AWS::DynamoDB::Table": ("Table",)},
         link=link_replicas,
     ),
     Linker(
         name="dynamodb-unscaled-capacity",
         provides={"AWS::DynamoDB::Table": ("unscaled_capacity",)},
-        requires={"AWS::DynamoDB::Table": ("Table",), "AWS::ApplicationAutoScaling::ScalableTarget": ()},
+        reads={"AWS::DynamoDB::Table": ("Table",), "AWS::ApplicationAutoScaling::ScalableTarget": ()},
         link=link_unscaled_capacity,
     ),
     Linker(
         name="dynamodb-latest-backup",
         provides={"AWS::DynamoDB::Table": ("latest_backup_time",)},
-        requires={"AWS::DynamoDB::Table": (), "AWS::DynamoDB::Backup": ()},
+        reads={"AWS::DynamoDB::Table": (), "AWS::DynamoDB::Backup": ()},
         link=link_latest_backup,
     ),
 )

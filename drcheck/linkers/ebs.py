@@ -32,7 +32,7 @@ LINKERS = (
     Linker(
         name="ebs-latest-snapshot",
         provides={"AWS::EC2::Volume": ("latest_snapshot_time",)},
-        requires={"AWS::EC2::Snapshot": (), "AWS::EC2::Volume": ()},
+        reads={"AWS::EC2::Snapshot": (), "AWS::EC2::Volume": ()},
         link=link_latest_snapshot,
     ),
 )

@@ -47,7 +47,7 @@ LINKERS = (
     Linker(
         name="ebs-autoscaling-instance",
         provides={"AWS::EC2::Volume": ("autoscaling_instance",)},
-        requires={"AWS::EC2::Instance": (), "AWS::EC2::Volume": ()},
+        reads={"AWS::EC2::Instance": (), "AWS::EC2::Volume": ()},
         link=link_autoscaling_instance,
     ),
 )

@@ -64,7 +64,7 @@ LINKERS = (
     Linker(
         name="ebs-snapshot-copies",
         provides={"AWS::EC2::Volume": ("snapshot_copies",)},
-        requires={"AWS::EC2::Snapshot": (), "AWS::EC2::Volume": ()},
+        reads={"AWS::EC2::Snapshot": (), "AWS::EC2::Volume": ()},
         link=link_snapshot_copies,
     ),
 )

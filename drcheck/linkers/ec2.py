@@ -43,7 +43,7 @@ LINKERS = (
     Linker(
         name="ec2-workload-zones",
         provides={"AWS::EC2::Instance": ("workload",)},
-        requires={"AWS::EC2::Instance": ()},
+        reads={"AWS::EC2::Instance": ()},
         link=link_workload_zones,
     ),
 )

@@ -54,7 +54,7 @@ LINKERS = (
     Linker(
         name="ecr-repository-replication",
         provides={REPOSITORY: ("replication_destinations",)},
-        requires={REPOSITORY: (), REGISTRY: ()},
+        reads={REPOSITORY: (), REGISTRY: ()},
         link=link_repository_replication,
     ),
 )

@@ -41,7 +41,7 @@ LINKERS = (
     Linker(
         name="ecs-zone-spread",
         provides={SERVICE: ("spreads_across_zones",)},
-        requires={SERVICE: ("Service",)},
+        reads={SERVICE: ("Service",)},
         link=link_zone_spread,
     ),
 )

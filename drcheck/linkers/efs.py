@@ -42,7 +42,7 @@ LINKERS = (
     Linker(
         name="efs-replication",
         provides={"AWS::EFS::FileSystem": ("replication_destinations", "replicated_from")},
-        requires={"AWS::EFS::FileSystem": ("Replications",)},
+        reads={"AWS::EFS::FileSystem": ("Replications",)},
         link=link_replication,
     ),
 )

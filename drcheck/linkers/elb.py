@@ -112,14 +112,14 @@ LINKERS = (
     Linker(
         name="elb-classic-instance-zones",
         provides={"AWS::ElasticLoadBalancing::LoadBalancer": ("healthy_instance_zones",)},
-        requires={"AWS::ElasticLoadBalancing::LoadBalancer": ("InstanceStates",), "AWS::EC2::Instance": ()},
+        reads={"AWS::ElasticLoadBalancing::LoadBalancer": ("InstanceStates",), "AWS::EC2::Instance": ()},
         link=link_classic_zones,
     ),
     Linker(
         name="elbv2-target-zones",
         provides={"AWS::ElasticLoadBalancingV2::TargetGroup": ("healthy_targets_by_zone",
                                                                "zones_without_healthy_targets")},
-        requires={"AWS::ElasticLoadBalancingV2::TargetGroup": ("TargetHealthDescriptions",),
+        reads={"AWS::ElasticLoadBalancingV2::TargetGroup": ("TargetHealthDescriptions",),
                   "AWS::ElasticLoadBalancingV2::LoadBalancer": (), "AWS::EC2::Instance": (), "AWS::EC2::Subnet": ()},
         link=link_target_zones,
     ),

@@ -153,13 +153,13 @@ LINKERS = (
     Linker(
         name="rds-cluster-members",
         provides={"AWS::RDS::DBCluster": ("member_availability_zones",)},
-        requires={"AWS::RDS::DBInstance": (), "AWS::RDS::DBCluster": ()},
+        reads={"AWS::RDS::DBInstance": (), "AWS::RDS::DBCluster": ()},
         link=link_cluster_members,
     ),
     Linker(
         name="rds-instance-latest-snapshot",
         provides={"AWS::RDS::DBInstance": ("latest_snapshot_time",)},
-        requires={"AWS::RDS::DBSnapshot": (), "AWS::RDS::DBInstance": ()},
+        reads={"AWS::RDS::DBSnapshot": (), "AWS::RDS::DBInstance": ()},
         link=link_instance_snapshots,
     ),
     Linker(
@@ -171,7 +171,7 @@ LINKERS = (
     Linker(
         name="rds-cluster-latest-snapshot",
         provides={"AWS::RDS::DBCluster": ("latest_snapshot_time",)},
-        requires={"AWS::RDS::DBClusterSnapshot": (), "AWS::RDS::DBCluster": ()},
+        reads={"AWS::RDS::DBClusterSnapshot": (), "AWS::RDS::DBCluster": ()},
         link=link_cluster_snapshots,
     ),
 )

@@ -123,19 +123,19 @@ LINKERS = (
     Linker(
         name="rds-instance-cross-region-copies",
         provides={"AWS::RDS::DBInstance": ("cross_region_copies",)},
-        requires={"AWS::RDS::DBInstance": (), "AWS::RDS::DBSnapshot": (), "AWS::RDS::DBInstanceAutomatedBackup": ()},
+        reads={"AWS::RDS::DBInstance": (), "AWS::RDS::DBSnapshot": (), "AWS::RDS::DBInstanceAutomatedBackup": ()},
         link=link_instance_copies,
     ),
     Linker(
         name="rds-cluster-cross-region-copies",
         provides={"AWS::RDS::DBCluster": ("cross_region_copies",)},
-        requires={"AWS::RDS::DBCluster": (), "AWS::RDS::GlobalCluster": (), "AWS::RDS::DBClusterSnapshot": ()},
+        reads={"AWS::RDS::DBCluster": (), "AWS::RDS::GlobalCluster": (), "AWS::RDS::DBClusterSnapshot": ()},
         link=link_cluster_copies,
     ),
     Linker(
         name="rds-automated-backup-source",
         provides={"AWS::RDS::DBInstanceAutomatedBackup": ("source_region",)},
-        requires={"AWS::RDS::DBInstanceAutomatedBackup": ()},
+        reads={"AWS::RDS::DBInstanceAutomatedBackup": ()},
         link=link_backup_source,
     ),
 )

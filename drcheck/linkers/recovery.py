@@ -1,10 +1,9 @@
 """Recovery facts the objectives model reads: how often backups run and whether they leave the Region.
 
 - derived.backup_interval / backup_copy_interval / backup_continuous: from the AWS Backup plans
-  that cover a resource (derived.backup_plans, set by the backup-coverage linker, which runs
-  before this module: linkers run in module-name order, pinned by a test).
+  that cover a resource (it reads derived.backup_plans, the backup-coverage linker's answer).
 - derived.snapshot_interval / snapshot_copy_interval on EBS volumes: from the DLM policies that
-  target them (derived.dlm_policies, set by the ebs-dlm-policies linker).
+  target them (it reads derived.dlm_policies, the ebs-dlm-policies linker's answer).
 
 Intervals are the longest gap between scheduled runs, in seconds; None means "no such schedule"
 (a known absence). A schedule we cannot read makes the field unknown with the reason.
@@ -16,6 +15,7 @@ from drcheck.linkers import Linker
 from drcheck.linkers.backup import PROTECTABLE_TYPES
 from drcheck.linkers.index import ResourceIndex
 from drcheck.linkers.schedules import ScheduleError, dlm_interval_hours, max_interval_hours
+from drcheck.ruleset.conditions import Unknown
 
 # AWS Backup continuous backup (point-in-time restore) exists for these types only.
 CONTINUOUS_TYPES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::S3::Bucket")
@@ -34,17 +34,16 @@ def link_backup_schedule(index: ResourceIndex) -> None:
     plans = {(p["account_id"], p["region"], p["id"]): p for p in index.of_type("AWS::Backup::BackupPlan")}
     for resource in index.of_type(*PROTECTABLE_TYPES):
         fields = ("backup_interval", "backup_copy_interval", "backup_continuous")
-        if "backup_plans" not in resource["derived"]:
-            reason = (resource["unavailable"].get("derived.backup_plans") or {}).get(
-                "reason", "backup plan coverage was not computed")
+        covered_by = index.derived(resource, "backup_plans")
+        if isinstance(covered_by, Unknown):
             for name in fields:
-                index.set_unknown(resource, name, reason)
+                index.set_unknown(resource, name, covered_by.reason)
             continue
         intervals: list[float] = []
         copy_intervals: list[float] = []
         continuous = False
         problems: list[str] = []
-        for covering in resource["derived"]["backup_plans"]:
+        for covering in covered_by:
             plan = plans.get((resource["account_id"], resource["region"], covering.get("BackupPlanId")))
             problem = index.detail_problem(plan, "BackupPlan") if plan else \
                 f"backup plan {covering.get('BackupPlanId')} not in the inventory"
@@ -78,16 +77,15 @@ def link_backup_schedule(index: ResourceIndex) -> None:
 def link_snapshot_schedule(index: ResourceIndex) -> None:
     policies = {(p["account_id"], p["region"], p["id"]): p for p in index.of_type("AWS::DLM::LifecyclePolicy")}
     for volume in index.of_type("AWS::EC2::Volume"):
-        if "dlm_policies" not in volume["derived"]:
-            reason = (volume["unavailable"].get("derived.dlm_policies") or {}).get(
-                "reason", "DLM policy coverage was not computed")
-            index.set_unknown(volume, "snapshot_interval", reason)
-            index.set_unknown(volume, "snapshot_copy_interval", reason)
+        matches = index.derived(volume, "dlm_policies")
+        if isinstance(matches, Unknown):
+            index.set_unknown(volume, "snapshot_interval", matches.reason)
+            index.set_unknown(volume, "snapshot_copy_interval", matches.reason)
             continue
         intervals: list[float] = []
         copy_intervals: list[float] = []
         problems: list[str] = []
-        for match in volume["derived"]["dlm_policies"]:
+        for match in matches:
             policy = policies.get((volume["account_id"], volume["region"], match.get("PolicyId")))
             body = ((policy or {}).get("properties") or {}).get("Policy") or {}
             for schedule in (body.get("PolicyDetails") or {}).get("Schedules") or []:
@@ -108,19 +106,19 @@ def link_snapshot_schedule(index: ResourceIndex) -> None:
         index.set_derived(volume, "snapshot_copy_interval", _min(copy_intervals))
 
 
-_BACKUP_NEEDS = {"AWS::Backup::BackupPlan": ("BackupPlan",), "AWS::Backup::BackupSelection": ("BackupSelection",)}
-
 LINKERS = (
     Linker(
         name="backup-schedule",
         provides={t: ("backup_interval", "backup_copy_interval", "backup_continuous") for t in PROTECTABLE_TYPES},
-        requires=_BACKUP_NEEDS,
+        reads={"AWS::Backup::BackupPlan": ("BackupPlan",)},
+        own_reads=("derived.backup_plans",),
         link=link_backup_schedule,
     ),
     Linker(
         name="ebs-snapshot-schedule",
         provides={"AWS::EC2::Volume": ("snapshot_interval", "snapshot_copy_interval")},
-        requires={"AWS::DLM::LifecyclePolicy": ("Policy",), "AWS::EC2::Instance": (), "AWS::EC2::Volume": ()},
+        reads={"AWS::DLM::LifecyclePolicy": ("Policy",)},
+        own_reads=("derived.dlm_policies",),
         link=link_snapshot_schedule,
     ),
 )

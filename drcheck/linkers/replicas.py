@@ -144,31 +144,31 @@ LINKERS = (
     Linker(
         name="rds-instance-replicas",
         provides={"AWS::RDS::DBInstance": ("read_replicas", "replica_source")},
-        requires={"AWS::RDS::DBInstance": ()},
+        reads={"AWS::RDS::DBInstance": ()},
         link=link_rds_instance_replicas,
     ),
     Linker(
         name="rds-cluster-replicas",
         provides={"AWS::RDS::DBCluster": ("read_replicas", "replica_source", "global_members", "global_writer")},
-        requires={"AWS::RDS::DBCluster": (), "AWS::RDS::GlobalCluster": ()},
+        reads={"AWS::RDS::DBCluster": (), "AWS::RDS::GlobalCluster": ()},
         link=link_rds_cluster_replicas,
     ),
     Linker(
-        name="dynamodb-replicas",
+        name="dynamodb-replica-regions",
         provides={"AWS::DynamoDB::Table": ("replica_regions",)},
-        requires={"AWS::DynamoDB::Table": ("Table",)},
+        reads={"AWS::DynamoDB::Table": ("Table",)},
         link=link_dynamodb_replicas,
     ),
     Linker(
         name="s3-replication-sources",
         provides={"AWS::S3::Bucket": ("replication_sources",)},
-        requires={"AWS::S3::Bucket": ("ReplicationConfiguration",)},
+        reads={"AWS::S3::Bucket": ("ReplicationConfiguration",)},
         link=link_replication_sources,
     ),
     Linker(
         name="ec2-volume-attachments",
         provides={"AWS::EC2::Volume": ("attached_instances",)},
-        requires={"AWS::EC2::Instance": (), "AWS::EC2::Volume": ()},
+        reads={"AWS::EC2::Instance": (), "AWS::EC2::Volume": ()},
         link=link_volume_attachments,
     ),
 )

@@ -70,13 +70,13 @@ LINKERS = (
     Linker(
         name="route53-failover-partners",
         provides={RECORD: ("failover_partner",)},
-        requires={RECORD: ()},
+        reads={RECORD: ()},
         link=link_failover_partners,
     ),
     Linker(
         name="route53-health-checks",
         provides={RECORD: ("health_check",)},
-        requires={RECORD: (), HEALTH_CHECK: ()},
+        reads={RECORD: (), HEALTH_CHECK: ()},
         link=link_health_checks,
     ),
 )

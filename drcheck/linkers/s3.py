@@ -110,7 +110,7 @@ LINKERS = (
     Linker(
         name="s3-replication",
         provides={"AWS::S3::Bucket": ("replication_destinations", "replicated_from")},
-        requires={"AWS::S3::Bucket": ("ReplicationConfiguration", "DestinationBucketRegions")},
+        reads={"AWS::S3::Bucket": ("ReplicationConfiguration", "DestinationBucketRegions")},
         link=link_replication,
     ),
 )

@@ -36,7 +36,7 @@ LINKERS = (
     Linker(
         name="secretsmanager-replicas",
         provides={SECRET: ("is_replica", "replicas")},
-        requires={SECRET: ("ReplicationStatus",)},
+        reads={SECRET: ("ReplicationStatus",)},
         link=link_secret_replicas,
     ),
 )

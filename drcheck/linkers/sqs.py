@@ -84,7 +84,7 @@ LINKERS = (
     Linker(
         name="sqs-dead-letter-queues",
         provides={QUEUE: ("dead_letter_queue", "is_dead_letter_queue")},
-        requires={QUEUE: ("Attributes",)},
+        reads={QUEUE: ("Attributes",)},
         link=link_dead_letter_queues,
     ),
 )

@@ -90,13 +90,13 @@ LINKERS = (
     Linker(
         name="vpc-nat-routes",
         provides={SUBNET: ("nat_gateway_routes",)},
-        requires={SUBNET: (), ROUTE_TABLE: (), NAT: ()},
+        reads={SUBNET: (), ROUTE_TABLE: (), NAT: ()},
         link=link_nat_routes,
     ),
     Linker(
         name="directconnect-redundancy",
         provides={DX: ("other_locations",)},
-        requires={DX: ()},
+        reads={DX: ()},
         link=link_dx_redundancy,
     ),
 )

@@ -66,7 +66,7 @@ LINKERS = tuple(
     Linker(
         name=f"subnet-zones-{resource_type.split('::')[1].lower()}-{resource_type.split('::')[2].lower()}",
         provides={resource_type: ("subnet_zones",)},
-        requires={resource_type: keys, SUBNET: ()},
+        reads={resource_type: keys, SUBNET: ()},
         link=_link_for(resource_type, keys, expression),
     )
     for resource_type, (keys, expression) in CONSUMERS.items()

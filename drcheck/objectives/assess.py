@@ -1,17 +1,18 @@
-"""The objectives stage: link the inventory, group resources into workloads, estimate every
+"""The objectives stage: group a linked inventory's resources into workloads, estimate every
 component under every disruption, and judge each workload against its tier.
 
-Works on a saved inventory (no AWS calls); the result is plain, JSON-serialisable data.
+Works on a saved inventory (no AWS calls), linked once by the link stage; the result is plain,
+JSON-serialisable data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from drcheck.linkers import Linker, link_inventory
+from drcheck.link import LinkedInventory
 from drcheck.objectives.durations import Span, worst
 from drcheck.objectives.estimate import OUTCOME_RANK, Estimate, estimate, unknown, zones_of
 from drcheck.objectives.model import CONTEXT_FIELDS, DISRUPTIONS, Model, TypeModel
@@ -61,17 +62,10 @@ class Prepared:
         return [c for c in self.components if c.workload == workload]
 
 
-def collected_at(inventory: Mapping[str, Any]) -> datetime:
-    stamp = inventory.get("generated_at")
-    if not stamp:
-        return datetime.now(UTC)
-    moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def prepare(inventory: Mapping[str, Any], model: Model, settings: Settings, linkers: Iterable[Linker]) -> Prepared:
-    now = collected_at(inventory)
-    resources = link_inventory(dict(inventory), linkers)
+def prepare(linked: LinkedInventory, model: Model, settings: Settings) -> Prepared:
+    now = linked.collected_at
+    inventory = linked.inventory
+    resources = linked.resources
     members = assign_workloads(resources, settings)
     components: list[Component] = []
     supporting: list[dict[str, Any]] = []

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drcheck.collectors.spec import Collector
+from drcheck.link import LinkedInventory
 from drcheck.linkers import Linker
 from drcheck.objectives.model import Model, load_model
 from drcheck.objectives.settings import Settings
@@ -21,12 +22,12 @@ class Objectives:
         """(resource type, field roots) the model reads: merged into the scan plan with the rules'."""
         return self.model.needs()
 
-    def document(self, inventory: Mapping[str, Any], linkers: Iterable[Linker]) -> dict[str, Any] | None:
-        """The objectives document for an inventory, or None when it holds no workload component."""
+    def document(self, linked: LinkedInventory) -> dict[str, Any] | None:
+        """The objectives document for a linked inventory, or None when it holds no workload component."""
         from drcheck.objectives.assess import prepare
         from drcheck.objectives.document import objectives_document
 
-        prepared = prepare(inventory, self.model, self.settings, linkers)
+        prepared = prepare(linked, self.model, self.settings)
         if not any(c.counted for c in prepared.components):
             return None
         return objectives_document(prepared)
