@@ -23,6 +23,7 @@ def test_modelled_types_are_components(catalogue):
 def test_supporting_types_are_never_components(catalogue):
     """Subnets, route tables, Region settings, registries, snapshots and protected-resource records
     are read to judge others; they used to count as components and turn verdicts unknown."""
+    from drcheck.link import link
     from drcheck.objectives.assess import prepare
 
     model = load_model(catalogue.collectors, catalogue.linkers, check_fields=False)
@@ -32,6 +33,6 @@ def test_supporting_types_are_never_components(catalogue):
         for t in ("AWS::EC2::Subnet", "AWS::EC2::RouteTable", "AWS::Backup::RegionSettings", "AWS::ECR::Registry",
                   "AWS::EC2::Snapshot", "AWS::Backup::ProtectedResource")
     ]
-    prepared = prepare({"resources": resources, "collections": []}, model, Settings(), catalogue.linkers)
+    prepared = prepare(link({"resources": resources, "collections": []}, catalogue.linkers), model, Settings())
     assert prepared.components == []
     assert len(prepared.supporting) == len(resources)
