@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from drcheck.collectors import all_collectors
-from drcheck.linkers import all_linkers
+from drcheck.linkers import load_linkers
 from drcheck.model import Status
 from drcheck.paths import builtin_rules_dir
 from drcheck.ruleset.loader import RuleError, load_rules
@@ -34,7 +34,7 @@ def write_rule(folder: Path, condition: dict, *, examples: list | None = None, p
 
 
 def load(folder: Path):
-    return load_rules([folder], collectors=all_collectors(), linkers=all_linkers())
+    return load_rules([folder], collectors=all_collectors(), linkers=load_linkers())
 
 
 @pytest.mark.parametrize("condition,message", [

@@ -8,7 +8,7 @@ from drcheck.collect.accounts import accounts_from_file
 from drcheck.collectors import all_collectors
 from drcheck.config import load_config
 from drcheck.errors import UserError
-from drcheck.linkers import all_linkers
+from drcheck.linkers import load_linkers
 from drcheck.objectives.model import load_model
 from drcheck.ruleset.loader import load_rules
 from drcheck.suppressions import load_suppressions
@@ -35,7 +35,7 @@ HOSTILE = {
 
 
 def readers(tmp_path):
-    collectors, linkers = all_collectors(), all_linkers()
+    collectors, linkers = all_collectors(), load_linkers()
 
     def rules(path):
         folder = tmp_path / "rules" / "rds"
