@@ -165,7 +165,7 @@ LINKERS = (
     Linker(
         name="rds-instance-manual-snapshots",
         provides={"AWS::RDS::DBInstance": ("manual_snapshots",)},
-        requires={"AWS::RDS::DBSnapshot": (), "AWS::RDS::DBInstance": ()},
+        reads={"AWS::RDS::DBSnapshot": (), "AWS::RDS::DBInstance": ()},
         link=link_instance_manual_snapshots,
     ),
     Linker(
