@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from rich.console import Console
 
 from drcheck.collect.plan import make_plan
 from drcheck.link import link
@@ -194,12 +193,8 @@ def _reverse_ties(linkers):
     return [by_name[n] for n in ordered]
 
 
-def test_the_demo_links_the_same_whatever_the_order_of_independent_linkers(tmp_path, monkeypatch, catalogue):
-    from drcheck.demo.run import run_demo
-
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    run_demo(output_dir=tmp_path, formats="json", quiet=True, console=Console(quiet=True))
-    inventory = json.loads((tmp_path / "inventory.json").read_text())
+def test_the_demo_links_the_same_whatever_the_order_of_independent_linkers(demo_report, catalogue):
+    inventory = json.loads((demo_report / "inventory.json").read_text())
     forward = link(inventory, catalogue.linkers)
     backward = link(inventory, _reverse_ties(list(catalogue.linkers)))
     assert [ln.name for ln in _reverse_ties(list(catalogue.linkers))] != [ln.name for ln in catalogue.linkers]
