@@ -103,3 +103,16 @@ def test_unimplemented_apis_are_unknown_not_pass(scanned):
     assert rds["reporting-db"]["status"] == "UNKNOWN"
     assert rds["reporting-db"]["evidence"]["derived.backup_plans"] == "UNKNOWN"
     assert rds["reporting-db"]["evidence"]["derived.manual_snapshots"] == []
+
+
+def test_live_whatif_through_the_endpoint_url_flag(scanned, moto_endpoint):
+    """--endpoint-url, not the environment variable, sends a live whatif's every call to the emulator."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_MAX_ATTEMPTS": "2",
+                "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull})
+    result = subprocess.run(
+        [sys.executable, "-m", "drcheck", "whatif", "--endpoint-url", moto_endpoint, "--region", "us-east-1",
+         "--outage-region", "us-east-1", "--json", "--quiet"], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["scenario"]["title"] == "What if us-east-1 goes down?" and answer["workloads"]

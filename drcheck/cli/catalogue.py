@@ -10,12 +10,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from drcheck.cli.options import Only, RulesDir, Skip
+from drcheck.cli.groups import grouped
+from drcheck.cli.options import Json, Only, RulesDir, Skip
 from drcheck.errors import UserError
 
 
+@grouped
 def rules_list(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: Json = False,
     rules_dir: RulesDir = None,
 ) -> None:
     """Print the rule catalogue: id, service, category, severity, title."""
@@ -38,7 +40,9 @@ def rules_list(
     Console(width=200).print(table)
 
 
-def rules_show(rule_id: Annotated[str, typer.Argument(help="Rule id.")], rules_dir: RulesDir = None) -> None:
+@grouped
+def rules_show(rule_id: Annotated[str, typer.Argument(metavar="RULE_ID", help="Rule id (see: drcheck rules list).")],
+               rules_dir: RulesDir = None) -> None:
     """Print one rule in full: description, parameters, remediation, references."""
     from drcheck.pipeline import load_catalogue
 
@@ -63,7 +67,8 @@ def rules_show(rule_id: Annotated[str, typer.Argument(help="Rule id.")], rules_d
         + refs.get("docs", [])), highlight=False)
 
 
-def rules_check(directory: Annotated[Path, typer.Argument(help="Directory of rule files.")]) -> None:
+@grouped
+def rules_check(directory: Annotated[Path, typer.Argument(metavar="DIR", help="Directory of rule files.")]) -> None:
     """Validate a directory of custom rules and run their examples.
 
     Prints one line per problem (file:line: message) and exits 1 if there is any; a directory
@@ -92,6 +97,7 @@ def rules_check(directory: Annotated[Path, typer.Argument(help="Directory of rul
     typer.echo(f"{len(rules)} rule(s) valid, {sum(len(r.examples) for r in rules)} example(s) pass")
 
 
+@grouped
 def permissions(
     rules_dir: RulesDir = None,
     only: Only = None,

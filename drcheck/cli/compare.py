@@ -10,11 +10,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from drcheck.cli.groups import grouped
+from drcheck.cli.options import Json
 
+
+@grouped
 def diff(
-    old: Annotated[Path, typer.Argument(help="Earlier findings.json or report directory.")],
-    new: Annotated[Path, typer.Argument(help="Later findings.json or report directory.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="Earlier findings.json or report folder.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="Later findings.json or report folder.")],
+    as_json: Json = False,
 ) -> None:
     """What changed between two assessments: new failures, fixed, regressed, still failing."""
     from drcheck.diff import diff_findings, read_findings

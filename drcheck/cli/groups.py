@@ -5,6 +5,9 @@ command here instead declares `account: AccountOptions`; `@grouped` replaces tha
 the signature Typer reads by the dataclass's fields (each an `Annotated[..., typer.Option(...)]`
 with its default), and on call builds the dataclass from them. So an option shared by several
 commands is declared once, in its group, and reaches the code as one typed value, built once.
+
+Every command also gets the global options (`GlobalOptions`: --debug, --no-color), and runs with
+the environment its groups ask for (`environment()`: --endpoint-url, --no-color).
 """
 
 from __future__ import annotations
@@ -44,19 +47,29 @@ def _field_parameters(group: type) -> list[inspect.Parameter]:
     return parameters
 
 
+def environment_read(command: Callable[..., Any]) -> tuple[str, ...]:
+    """The environment variables behind a @grouped command's options (for its --help)."""
+    return getattr(command, "__environment_read__", ())
+
+
 def grouped(command: F) -> F:
     """Expand the command's option-group parameters into their options (see the module docstring)."""
+    import typer
+
+    from drcheck.cli.options import GlobalOptions
+
     hints = get_type_hints(command, include_extras=True)
     signature = inspect.signature(command)
-    parameters: list[inspect.Parameter] = []
+    parameters: list[inspect.Parameter] = [
+        inspect.Parameter("context", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)]
     groups: dict[str, tuple[type, list[str]]] = {}
-    for parameter in signature.parameters.values():
-        annotation = hints.get(parameter.name, parameter.annotation)
+    wanted = [(p.name, hints.get(p.name, p.annotation), p) for p in signature.parameters.values()]
+    for name, annotation, parameter in [*wanted, ("global_options", GlobalOptions, None)]:
         if is_group(annotation):
             fields = _field_parameters(annotation)
-            groups[parameter.name] = (annotation, [f.name for f in fields])
+            groups[name] = (annotation, [f.name for f in fields])
             parameters += fields
-        else:
+        elif parameter is not None:
             parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=annotation))
     names = [p.name for p in parameters]
     clashes = sorted({n for n in names if names.count(n) > 1})
@@ -65,10 +78,23 @@ def grouped(command: F) -> F:
 
     @functools.wraps(command)
     def run(**values: Any) -> Any:
-        for name, (group, fields) in groups.items():
-            values[name] = group(**{f: values.pop(f) for f in fields})
-        return command(**values)
+        from drcheck.cli.runtime import RunState, debug_logging, scoped_environment
+
+        context = values.pop("context")
+        built = {name: group(**{f: values.pop(f) for f in fields}) for name, (group, fields) in groups.items()}
+        settings = built.pop("global_options")
+        state = context.find_root().ensure_object(RunState)
+        debug_already_on = state.debug  # `drcheck --debug scan`: the root callback turned it on
+        state.debug = state.debug or settings.debug
+        state.no_color = state.no_color or settings.no_color
+        environment: dict[str, str] = {}
+        for value in [settings, *built.values()]:
+            environment.update(value.environment() if hasattr(value, "environment") else {})
+        with scoped_environment(environment), debug_logging(settings.debug and not debug_already_on):
+            return command(**values, **built)
 
     run.__signature__ = signature.replace(parameters=parameters, return_annotation=None)  # type: ignore[attr-defined]
     run.__annotations__ = {p.name: p.annotation for p in parameters}
+    run.__environment_read__ = tuple(dict.fromkeys(  # type: ignore[attr-defined]
+        name for group, _ in groups.values() for name in getattr(group, "reads", ())))
     return run  # type: ignore[return-value]

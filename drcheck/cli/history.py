@@ -9,14 +9,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from drcheck.cli.options import HistoryPath
+from drcheck.cli.groups import grouped
+from drcheck.cli.options import HistoryPath, Json
 
 
+@grouped
 def history(
     history_path: HistoryPath = None,
-    account: Annotated[str | None, typer.Option("--account", help="Only runs that covered this account id.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Show the newest N runs.")] = 20,
-    json_output: Annotated[bool, typer.Option("--json", help="Print the runs as JSON.")] = False,
+    account: Annotated[str | None, typer.Option("--account", metavar="ID",
+                                                help="Only runs that covered this account id.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, metavar="N", help="Show the newest N runs.")] = 20,
+    json_output: Json = False,
 ) -> None:
     """List recorded scan, assess and demo runs: score, counts and the change since the previous run
     of the same accounts and Regions."""

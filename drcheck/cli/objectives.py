@@ -18,11 +18,17 @@ import typer
 
 from drcheck.cli.groups import grouped, option_group
 from drcheck.cli.objectives_tables import print_assumptions, print_objectives, print_whatif
-from drcheck.cli.options import AccountOptions, CollectOptions, ConfigPath, OrgOptions, Quiet
+from drcheck.cli.options import AccountOptions, CollectOptions, ConfigPath, Json, OrgOptions, Quiet
 from drcheck.cli.prepare import client_factory, console_for, resolve_accounts
 from drcheck.errors import UserError
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+OUTAGE_PANEL = "What goes down"
+OutageRegion = Annotated[str | None, typer.Option("--outage-region", metavar="REGION", rich_help_panel=OUTAGE_PANEL,
+                                                  help="Region that goes down (with --service: where it goes down).")]
+OutageZone = Annotated[str | None, typer.Option("--az", metavar="ZONE", rich_help_panel=OUTAGE_PANEL,
+                                                help="Availability Zone that goes down (name or zone ID).")]
+OutageService = Annotated[str | None, typer.Option("--service", metavar="SERVICE", rich_help_panel=OUTAGE_PANEL,
+                                                   help="Service that goes down in --outage-region (dynamodb, s3, etc.).")]
 
 
 def deprecated(old: str, new: str) -> None:
@@ -41,7 +47,7 @@ class InventorySource:
              "live with the AWS account options.")] = None
     inventory_option: Annotated[Path | None, typer.Option("--inventory", "-i", hidden=True)] = None  # deprecated
     scan_region: Annotated[list[str] | None, typer.Option("--scan-region", hidden=True)] = None  # deprecated
-    save_inventory: Annotated[Path | None, typer.Option("--save-inventory",
+    save_inventory: Annotated[Path | None, typer.Option("--save-inventory", metavar="FILE",
                                                         help="Live scan: also write the inventory here.")] = None
     quiet: Quiet = False
 
@@ -138,17 +144,15 @@ def _outage_region(outage_region: str | None, source: InventorySource,
 @grouped
 def whatif(
     *,
-    outage_region: Annotated[str | None, typer.Option(
-        "--outage-region", help="Region that goes down (with --service: where that service goes down).")] = None,
-    az: Annotated[str | None, typer.Option("--az", help="Availability Zone that goes down (name or zone ID).")] = None,
-    service: Annotated[str | None, typer.Option(
-        "--service", help="Service that goes down in --outage-region (dynamodb, s3, …).")] = None,
+    outage_region: OutageRegion = None,
+    az: OutageZone = None,
+    service: OutageService = None,
     source: InventorySource,
     account: AccountOptions,
     org: OrgOptions,
     collection: CollectOptions,
     config: ConfigPath = None,
-    as_json: JsonOpt = False,
+    as_json: Json = False,
 ) -> None:
     """What if a Region, an Availability Zone or a service in a Region goes down? Per workload."""
     from drcheck.objectives.scenarios import make_scenario, run_scenario
@@ -176,7 +180,7 @@ def objectives(
     org: OrgOptions,
     collection: CollectOptions,
     config: ConfigPath = None,
-    as_json: JsonOpt = False,
+    as_json: Json = False,
 ) -> None:
     """Per-workload recovery objectives: tier, estimated RPO/RTO per disruption, met?, DR strategy."""
     if assumptions:

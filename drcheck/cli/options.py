@@ -1,82 +1,158 @@
-"""Options shared by drcheck commands (Typer annotations)."""
+"""Options shared by drcheck commands: Typer annotations, and the option groups commands take."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 import typer
 
 from drcheck.cli.groups import option_group
+from drcheck.errors import UserError
 
 if TYPE_CHECKING:
     from drcheck.history import History
 
-OutputDir = Annotated[Path, typer.Option("--output-dir", "-o", help="Where to write the report files.")]
-Formats = Annotated[str, typer.Option("--format", help="Comma-separated: html,pdf,json,csv,md (the default), "
-                                                       "sarif, ocsf, asff, junit.")]
-DEFAULT_FORMATS = "html,pdf,json,csv,md"  # drcheck.report.outputs.FORMATS, kept literal for a fast --help
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary output.")]
-Stdout = Annotated[bool, typer.Option("--stdout", help="Print the one --format (default json) on stdout instead "
-                                                       "of writing files (same as -o -).")]
-HistoryPath = Annotated[Path | None, typer.Option("--history", help="Run history database (default: $DRCHECK_HISTORY, "
-                                                                    "else history.sqlite3 in the user data folder).")]
-NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the run history.")]
-RulesDir = Annotated[list[Path] | None, typer.Option("--rules-dir", help="Extra directory of rule files.")]
-Only = Annotated[list[str] | None, typer.Option("--only", help="Run only these rule ids, services or categories.")]
-Skip = Annotated[list[str] | None, typer.Option("--skip", help="Skip these rule ids, services or categories.")]
-Client = Annotated[str | None, typer.Option("--client", help="Client name for the report.")]
-Assessor = Annotated[str | None, typer.Option("--assessor", help="Who assessed, for the report.")]
-Title = Annotated[str | None, typer.Option("--title", help="Report title.")]
-Paper = Annotated[str | None, typer.Option("--paper", help="PDF paper size: a4 or letter.")]
-Logo = Annotated[Path | None, typer.Option("--logo", help="PNG, JPEG or SVG logo for the report cover.")]
-TemplateDir = Annotated[Path | None, typer.Option("--template-dir", help="Directory overriding report templates.")]
-SuppressionsFile = Annotated[Path | None, typer.Option("--suppressions", help="YAML file of accepted risks.")]
-Baseline = Annotated[Path | None, typer.Option("--baseline", help="Earlier findings.json or report dir to compare "
-                                                                 "with, or a recorded run: @ID or @last.")]
-FailUnder = Annotated[float | None, typer.Option("--fail-under", min=0, max=100, help="Exit 1 if the score is below this.")]
-FailOn = Annotated[str | None, typer.Option("--fail-on", help="Exit 1 on any FAIL of this severity or worse.")]
-Redact = Annotated[bool, typer.Option("--redact", help="Pseudonymise account ids and resource names in every output.")]
-ConfigPath = Annotated[Path | None, typer.Option("--config", help="Settings file (default: ./drcheck.yaml if present).")]
+# Help panels: each group's options are listed together in --help.
+ACCOUNT_PANEL = "AWS account"
+ORG_PANEL = "Many accounts"
+COLLECT_PANEL = "Collection"
+RULES_PANEL = "Rules"
+REPORT_PANEL = "Report"
+ASSESS_PANEL = "Assessment"
+OUTPUT_PANEL = "Output"
+GENERAL_PANEL = "General"
 
+# Every option that takes a value names it with a metavar (REGION, FILE, N): --help shows no Python types.
+# drcheck.report.outputs.FORMATS and DEFAULT_FORMATS, literal for a fast --help (a test keeps them equal)
+FORMAT_NAMES = ("html", "pdf", "json", "csv", "md", "sarif", "ocsf", "asff", "junit")
+DEFAULT_FORMATS = "html,pdf,json,csv,md"  # the interchange formats are written only when asked for
+PaperSize = Literal["a4", "letter"]
+Severity = Literal["critical", "high", "medium", "low"]  # drcheck.model.SEVERITIES (a test keeps them equal)
 
-Regions = Annotated[list[str] | None, typer.Option("--region", "-r", help="Region to scan (repeatable).")]
-AllRegions = Annotated[bool, typer.Option("--all-regions", help="Scan every Region enabled for each account.")]
-Profile = Annotated[str | None, typer.Option("--profile", help="AWS profile to use.")]
-RoleArn = Annotated[str | None, typer.Option("--role-arn", help="Assume this role first (one client account).")]
-ExternalId = Annotated[str | None, typer.Option("--external-id", help="External ID for the role(s) assumed.")]
-Org = Annotated[bool, typer.Option("--org", help="Scan every account of the AWS Organization.")]
-OrgRole = Annotated[str, typer.Option("--org-role", help="Role name to assume in each organization account.")]
-AccountsFile = Annotated[Path | None, typer.Option("--accounts", help="YAML list: account_id, role_arn, external_id, name.")]
-IncludeAccount = Annotated[list[str] | None, typer.Option("--include-account", help="Only these account ids.")]
-ExcludeAccount = Annotated[list[str] | None, typer.Option("--exclude-account", help="Skip these account ids.")]
-IncludeOu = Annotated[list[str] | None, typer.Option("--include-ou", help="Only accounts under this OU (id or name).")]
-ExcludeOu = Annotated[list[str] | None, typer.Option("--exclude-ou", help="Skip accounts under this OU (id or name).")]
-IncludeName = Annotated[list[str] | None, typer.Option("--include-name", help="Only account names matching (glob).")]
-ExcludeName = Annotated[list[str] | None, typer.Option("--exclude-name", help="Skip account names matching (glob).")]
-MaxWorkers = Annotated[int, typer.Option("--max-workers", min=1, max=64, help="Concurrent API calls.")]
-MaxRate = Annotated[float | None, typer.Option("--max-rate", min=0.1,
+OutputDir = Annotated[Path, typer.Option("--output-dir", "-o", metavar="DIR", help="Where to write the report files.",
+                                         rich_help_panel=OUTPUT_PANEL)]
+Formats = Annotated[str, typer.Option("--format", metavar="FORMATS", rich_help_panel=OUTPUT_PANEL,
+                                      help=f"Comma-separated, from: {', '.join(FORMAT_NAMES)}.")]
+Stdout = Annotated[bool, typer.Option("--stdout", rich_help_panel=OUTPUT_PANEL,
+                                      help="Print the one --format (default json) on stdout instead of writing "
+                                           "files (same as -o -).")]
+HistoryPath = Annotated[Path | None, typer.Option("--history", metavar="FILE", rich_help_panel=OUTPUT_PANEL,
+                                                  help="Run history database (default: $DRCHECK_HISTORY, else "
+                                                       "history.sqlite3 in the user data folder).")]
+NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the run history.",
+                                         rich_help_panel=OUTPUT_PANEL)]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary output.",
+                                     rich_help_panel=OUTPUT_PANEL)]
+RulesDir = Annotated[list[Path] | None, typer.Option("--rules-dir", metavar="DIR", rich_help_panel=RULES_PANEL,
+                                                     help="Extra directory of rule files (repeatable).")]
+Only = Annotated[list[str] | None, typer.Option("--only", metavar="SELECTOR", rich_help_panel=RULES_PANEL,
+                                                help="Run only these rule ids, services or categories (repeatable).")]
+Skip = Annotated[list[str] | None, typer.Option("--skip", metavar="SELECTOR", rich_help_panel=RULES_PANEL,
+                                                help="Skip these rule ids, services or categories (repeatable).")]
+ConfigPath = Annotated[Path | None, typer.Option("--config", metavar="FILE", rich_help_panel=RULES_PANEL,
+                                                 help="Settings file (default: ./drcheck.yaml if present).")]
+Client = Annotated[str | None, typer.Option("--client", metavar="NAME", help="Client name for the report.",
+                                            rich_help_panel=REPORT_PANEL)]
+Assessor = Annotated[str | None, typer.Option("--assessor", metavar="NAME", help="Who assessed, for the report.",
+                                              rich_help_panel=REPORT_PANEL)]
+Title = Annotated[str | None, typer.Option("--title", metavar="TEXT", help="Report title.",
+                                           rich_help_panel=REPORT_PANEL)]
+Paper = Annotated[PaperSize | None, typer.Option("--paper", case_sensitive=False, help="PDF paper size (default a4).",
+                                                 rich_help_panel=REPORT_PANEL)]
+Logo = Annotated[Path | None, typer.Option("--logo", metavar="FILE", help="PNG, JPEG or SVG logo for the report cover.",
+                                           rich_help_panel=REPORT_PANEL)]
+TemplateDir = Annotated[Path | None, typer.Option("--template-dir", metavar="DIR", rich_help_panel=REPORT_PANEL,
+                                                  help="Directory overriding report templates.")]
+SuppressionsFile = Annotated[Path | None, typer.Option("--suppressions", metavar="FILE", rich_help_panel=ASSESS_PANEL,
+                                                       help="YAML file of accepted risks.")]
+Baseline = Annotated[Path | None, typer.Option("--baseline", metavar="PATH", rich_help_panel=ASSESS_PANEL,
+                                               help="Earlier findings.json or report folder to compare with, or a "
+                                                    "recorded run: @ID or @last.")]
+FailUnder = Annotated[float | None, typer.Option("--fail-under", min=0, max=100, metavar="SCORE",
+                                                 rich_help_panel=ASSESS_PANEL, help="Exit 1 if the score is below this.")]
+FailOn = Annotated[Severity | None, typer.Option("--fail-on", case_sensitive=False, rich_help_panel=ASSESS_PANEL,
+                                                 help="Exit 1 on any FAIL of this severity or worse.")]
+Redact = Annotated[bool, typer.Option("--redact", rich_help_panel=ASSESS_PANEL,
+                                      help="Pseudonymise account ids and resource names in every output "
+                                           "(HMAC key: DRCHECK_REDACT_KEY, else a file in ~/.config/drcheck).")]
+
+Regions = Annotated[list[str] | None, typer.Option("--region", "-r", metavar="REGION", rich_help_panel=ACCOUNT_PANEL,
+                                                   help="Region to scan (repeatable; default: AWS_REGION or the "
+                                                        "profile's Region).")]
+AllRegions = Annotated[bool, typer.Option("--all-regions", help="Scan every Region enabled for each account.",
+                                          rich_help_panel=ACCOUNT_PANEL)]
+Profile = Annotated[str | None, typer.Option("--profile", "-p", metavar="NAME", envvar="AWS_PROFILE", show_envvar=True,
+                                             help="AWS profile to use.", rich_help_panel=ACCOUNT_PANEL)]
+RoleArn = Annotated[str | None, typer.Option("--role-arn", metavar="ARN", rich_help_panel=ACCOUNT_PANEL,
+                                             help="Assume this role first (one client account).")]
+ExternalId = Annotated[str | None, typer.Option("--external-id", metavar="ID", rich_help_panel=ACCOUNT_PANEL,
+                                                help="External ID for the role(s) assumed.")]
+EndpointUrl = Annotated[str | None, typer.Option("--endpoint-url", metavar="URL", envvar="AWS_ENDPOINT_URL",
+                                                 show_envvar=True, rich_help_panel=ACCOUNT_PANEL,
+                                                 help="Send every AWS call to this endpoint (an emulator, a proxy).")]
+Org = Annotated[bool, typer.Option("--org", help="Scan every account of the AWS Organization.",
+                                   rich_help_panel=ORG_PANEL)]
+OrgRole = Annotated[str, typer.Option("--org-role", metavar="NAME", rich_help_panel=ORG_PANEL,
+                                      help="Role to assume in each organization account.")]
+AccountsFile = Annotated[Path | None, typer.Option("--accounts", metavar="FILE", rich_help_panel=ORG_PANEL,
+                                                   help="YAML list: account_id, role_arn, external_id, name.")]
+IncludeAccount = Annotated[list[str] | None, typer.Option("--include-account", metavar="ID", rich_help_panel=ORG_PANEL,
+                                                          help="Only these account ids.")]
+ExcludeAccount = Annotated[list[str] | None, typer.Option("--exclude-account", metavar="ID", rich_help_panel=ORG_PANEL,
+                                                          help="Skip these account ids.")]
+IncludeOu = Annotated[list[str] | None, typer.Option("--include-ou", metavar="OU", rich_help_panel=ORG_PANEL,
+                                                     help="Only accounts under this OU (id or name).")]
+ExcludeOu = Annotated[list[str] | None, typer.Option("--exclude-ou", metavar="OU", rich_help_panel=ORG_PANEL,
+                                                     help="Skip accounts under this OU (id or name).")]
+IncludeName = Annotated[list[str] | None, typer.Option("--include-name", metavar="GLOB", rich_help_panel=ORG_PANEL,
+                                                       help="Only account names matching.")]
+ExcludeName = Annotated[list[str] | None, typer.Option("--exclude-name", metavar="GLOB", rich_help_panel=ORG_PANEL,
+                                                       help="Skip account names matching.")]
+MaxWorkers = Annotated[int, typer.Option("--max-workers", min=1, max=64, metavar="N", rich_help_panel=COLLECT_PANEL,
+                                         help="Concurrent API calls.")]
+MaxRate = Annotated[float | None, typer.Option("--max-rate", min=0.1, metavar="RATE", rich_help_panel=COLLECT_PANEL,
                                                help="Max requests/second per service, Region and account.")]
+Debug = Annotated[bool, typer.Option("--debug", envvar="DRCHECK_DEBUG", show_envvar=True, rich_help_panel=GENERAL_PANEL,
+                                     help="Show tracebacks and botocore's request log.")]
+NoColor = Annotated[bool, typer.Option("--no-color", rich_help_panel=GENERAL_PANEL,
+                                       help="No colours (also when NO_COLOR is set).")]
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
 # Option groups: each command takes the groups it needs as parameters (see groups.py); the fields
-# keep the names of the options above.
+# keep the names of the options above. A group's `reads` names the environment variables behind it
+# (listed in each command's --help); `environment()` gives variables to set while the command runs.
 
 @option_group
 @dataclass(frozen=True)
 class AccountOptions:
     """Which credentials and Regions: the caller's account, or one reached through --role-arn."""
 
+    reads: ClassVar[tuple[str, ...]] = ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
+                                        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                                        "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
+
     region: Regions = None
     all_regions: AllRegions = False
     profile: Profile = None
     role_arn: RoleArn = None
     external_id: ExternalId = None
+    endpoint_url: EndpointUrl = None
 
     @property
     def regions(self) -> list[str]:
         return list(self.region or [])
+
+    def environment(self) -> dict[str, str]:
+        """--endpoint-url is AWS_ENDPOINT_URL: botocore reads it for every client it makes, including
+        STS, Organizations and the clients of assumed-role sessions."""
+        if not self.endpoint_url:
+            return {}
+        if not self.endpoint_url.startswith(("http://", "https://")):
+            raise UserError(f"--endpoint-url: {self.endpoint_url!r} is not an http:// or https:// URL")
+        return {"AWS_ENDPOINT_URL": self.endpoint_url}
 
 
 @option_group
@@ -99,6 +175,8 @@ class OrgOptions:
 @dataclass(frozen=True)
 class CollectOptions:
     """How collection runs: concurrency and request pacing."""
+
+    reads: ClassVar[tuple[str, ...]] = ("AWS_MAX_ATTEMPTS",)
 
     max_workers: MaxWorkers = 16
     max_rate: MaxRate = None
@@ -132,6 +210,8 @@ class ReportFlags:
 @dataclass(frozen=True)
 class AssessFlags:
     """What an assessment adds to the rules: accepted risks, a baseline, CI gates, redaction."""
+
+    reads: ClassVar[tuple[str, ...]] = ("DRCHECK_REDACT_KEY",)
 
     suppressions: SuppressionsFile = None
     baseline: Baseline = None
@@ -168,6 +248,8 @@ class OutputOptions:
 class HistoryOptions:
     """Where runs are recorded for `drcheck history`, trends and `--baseline @ID`, or not at all."""
 
+    reads: ClassVar[tuple[str, ...]] = ("DRCHECK_HISTORY",)
+
     history: HistoryPath = None
     no_history: NoHistory = False
 
@@ -178,3 +260,18 @@ class HistoryOptions:
         from drcheck.history import open_history
 
         return open_history(self.history)
+
+
+@option_group
+@dataclass(frozen=True)
+class GlobalOptions:
+    """Accepted by every command (and before it: `drcheck --debug scan`); added by @grouped."""
+
+    reads: ClassVar[tuple[str, ...]] = ("DRCHECK_DEBUG", "NO_COLOR")
+
+    debug: Debug = False
+    no_color: NoColor = False
+
+    def environment(self) -> dict[str, str]:
+        # rich (every console of ours, and Typer's) and the PDF worker honour NO_COLOR.
+        return {"NO_COLOR": "1"} if self.no_color else {}

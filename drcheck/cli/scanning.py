@@ -89,7 +89,8 @@ def demo(output: OutputOptions, recording: HistoryOptions, logo: Logo = None) ->
 
 @grouped
 def assess(
-    inventory: Annotated[Path, typer.Argument(help="inventory.json from an earlier scan.")],
+    inventory: Annotated[Path, typer.Argument(metavar="INVENTORY", help="inventory.json from drcheck scan, collect or "
+                                                                         "demo (plain or .gz).")],
     output: OutputOptions,
     rules: RuleOptions,
     report: ReportFlags,

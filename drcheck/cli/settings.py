@@ -7,9 +7,12 @@ from typing import Annotated
 
 import typer
 
+from drcheck.cli.groups import grouped
 
+
+@grouped
 def init(
-    path: Annotated[Path, typer.Argument(help="Where to write the settings file.")] = Path("drcheck.yaml"),
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the settings file.")] = Path("drcheck.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented drcheck.yaml with every setting at its default (see docs/configuration.md)."""
