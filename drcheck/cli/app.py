@@ -16,7 +16,7 @@ from drcheck.cli.compare import diff
 from drcheck.cli.groups import environment_read
 from drcheck.cli.history import history
 from drcheck.cli.objectives import objectives, whatif
-from drcheck.cli.options import Debug, NoColor
+from drcheck.cli.options import GENERAL_PANEL, Debug, NoColor
 from drcheck.cli.runtime import RunState, debug_logging, scoped_environment
 from drcheck.cli.scanning import assess, collect, demo, doctor, scan
 from drcheck.cli.settings import init
@@ -84,6 +84,8 @@ def command() -> Any:
     while pending:
         node = pending.pop()
         help_option = node.get_help_option(typer.Context(node))
+        if help_option is not None and any(getattr(p, "rich_help_panel", None) for p in node.params):
+            help_option.rich_help_panel = GENERAL_PANEL  # beside --debug, not alone in "Options"
         for param in [*node.params, *([help_option] if help_option is not None else [])]:
             if getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""
