@@ -25,7 +25,10 @@ from drcheck.errors import UserError
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
 
-app = typer.Typer(  # its help is the root callback's docstring
+app = typer.Typer(
+    help="drcheck: would your AWS account survive a disaster? Read-only DR readiness checks and reports.\n\n"
+         "Exit codes: 0 done; 1 a gate failed (--fail-under, --fail-on, rules check, doctor); 2 a problem with "
+         "your input or environment (one line says what); 3 a bug.",
     no_args_is_help=True,
     add_completion=True,  # --install-completion / --show-completion
     pretty_exceptions_enable=False,
@@ -64,11 +67,7 @@ def root(
     debug: Debug = False,
     no_color: NoColor = False,
 ) -> None:
-    """drcheck: would your AWS account survive a disaster? Read-only DR readiness checks and reports.
-
-    Exit codes: 0 done; 1 a gate failed (--fail-under, --fail-on, rules check, doctor); 2 a problem
-    with your input or environment (one line says what); 3 a bug.
-    """
+    """The options before the command name: --version, --debug, --no-color (the app's help is Typer(help=))."""
     state = context.ensure_object(RunState)
     state.debug = state.debug or debug
     state.no_color = state.no_color or no_color
