@@ -181,6 +181,12 @@ def collect_inventory(catalogue: Catalogue, accounts: list, *, max_workers: int,
     name = "inventory.json.gz" if gzip_output else "inventory.json"
     if gzip_output:
         content = gzip.compress(content, mtime=0)
+    if output_dir == STDOUT:  # `collect -o -`: the inventory on stdout, for a pipe
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        console.print(f"Inventory of {len(inventory['resources'])} resources printed on standard output",
+                      highlight=False)
+        return STDOUT
     [path] = write_files(output_dir, {name: content})
     console.print(f"Inventory of {len(inventory['resources'])} resources written to {path}", highlight=False)
     return path

@@ -175,3 +175,13 @@ def test_the_init_template_parses_with_the_scans_own_checks(tmp_path, catalogue)
     config = load_config(path)
     check_parameters(config.parameters, catalogue.rules, config.source)
     assert config.rules == {"parameters": {}, "only": [], "skip": [], "dirs": []}
+
+
+def test_collect_prints_the_inventory_on_stdout(aws, monkeypatch, capsys, tmp_path):
+    aws.client("s3").create_bucket(Bucket="piped-bucket")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(monkeypatch, capsys, "collect", "--region", "us-east-1", "--only", "s3", "-o", "-")
+    assert code == 0, err
+    inventory = json.loads(out)
+    assert "piped-bucket" in {r["id"] for r in inventory["resources"]}
+    assert "printed on standard output" in err and list(tmp_path.iterdir()) == []

@@ -34,9 +34,11 @@ def trend_part(assessment: Any) -> dict[str, Any] | None:
             change = round(point["overall"] - previous["overall"], 1)
         rules_changed = (previous is not None and point["rules_version"] is not None
                          and previous.get("rules_version") not in (None, point["rules_version"]))
+        recorded = str(point["recorded_at"])
         rows.append({"run": f"@{point['id']}" if point["id"] is not None else "this run",
-                     "date": str(point["recorded_at"])[:10], "time": str(point["recorded_at"])[11:16], "overall": point["overall"], "grade": point["grade"],
-                     "coverage": point.get("coverage"), "change": change, "rules_changed": rules_changed})
+                     "date": recorded[:10], "time": recorded[11:16], "overall": point["overall"],
+                     "grade": point["grade"], "coverage": point.get("coverage"), "change": change,
+                     "rules_changed": rules_changed})
         previous = point
     first, last = points[0]["overall"], points[-1]["overall"]
     return {"rows": rows, "runs": len(earlier) + 1, "shown": len(points),
