@@ -182,3 +182,15 @@ def test_trend_chart_labels_stay_text():
                         "rules_changed": False}, {"run": "this run", "date": "2026", "overall": None, "grade": None,
                                                   "rules_changed": False}])
     assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_the_trend_marks_a_run_whose_rules_changed(tmp_path, catalogue, assessment):
+    from drcheck.report.trend import trend_part
+
+    history = open_history(tmp_path / "h.sqlite3")
+    history.record(assessment, "scan")
+    fewer_rules = replace(improved(assessment), rules=assessment.rules[:-1])
+    history.record(fewer_rules, "scan")
+    earlier = tuple(run.as_dict() for run in history.runs())
+    part = trend_part(replace(assessment, history=earlier))
+    assert [row["rules_changed"] for row in part["rows"]] == [False, True, True]

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from drcheck.history import rules_version
 from drcheck.report.charts import FONT, INK, MUTED, TRACK, band
 
 MAX_POINTS = 12  # the newest runs; older ones stay in `drcheck history`
@@ -24,7 +25,8 @@ def trend_part(assessment: Any) -> dict[str, Any] | None:
         return None
     card = assessment.scorecard
     current = {"id": None, "recorded_at": assessment.generated_at, "overall": card.get("overall"),
-               "grade": card.get("grade"), "coverage": card.get("coverage"), "rules_version": None}
+               "grade": card.get("grade"), "coverage": card.get("coverage"),
+               "rules_version": rules_version(assessment.rules)}
     points = (earlier + [current])[-MAX_POINTS:]
     rows = []
     previous: Mapping[str, Any] | None = None
@@ -46,10 +48,12 @@ def trend_part(assessment: Any) -> dict[str, Any] | None:
             "since": rows[0]["date"], "svg": trend_chart(rows)}
 
 
-def trend_chart(rows: Sequence[Mapping[str, Any]], width: float = 660.0, height: float = 200.0) -> str:
+def trend_chart(rows: Sequence[Mapping[str, Any]], width: float | None = None, height: float = 200.0) -> str:
     """Score per run (0-100) as a line with a dot per run, the value above, the run and date below each."""
+    # As wide as the runs need (up to the page's 660): a few runs stay legible when a phone scales it down.
+    width = width or min(660.0, 200.0 + 95.0 * len(rows))
     # Wide side margins: the first and last run's date labels are centred on their points.
-    left, right, top, bottom = 64.0, 40.0, 22.0, 42.0
+    left, right, top, bottom = 70.0, 46.0, 24.0, 46.0
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(1, len(rows) - 1)
 
@@ -60,22 +64,22 @@ def trend_chart(rows: Sequence[Mapping[str, Any]], width: float = 660.0, height:
     for tick in (0, 50, 100):
         y = y_of(tick)
         body.append(f'<line x1="{left - 24}" y1="{y:.1f}" x2="{width - right + 24}" y2="{y:.1f}" stroke="{TRACK}"/>')
-        body.append(_text(left - 30, y + 3, str(tick), 8.5, MUTED, "end"))
+        body.append(_text(left - 30, y + 4, str(tick), 10, MUTED, "end"))
     coordinates = [(left + step * index if len(rows) > 1 else left + plot_w / 2, row["overall"])
                    for index, row in enumerate(rows)]
     line = [f"{x:.1f},{y_of(score):.1f}" for x, score in coordinates if score is not None]
     if len(line) > 1:
         body.append(f'<polyline points="{" ".join(line)}" fill="none" stroke="{MUTED}" stroke-width="1.5"/>')
     for (x, score), row in zip(coordinates, rows, strict=True):
-        body.append(_text(x, height - bottom + 16, row["run"], 8.5, INK, "middle"))
-        body.append(_text(x, height - bottom + 28, row["date"], 8.5, MUTED, "middle"))
+        body.append(_text(x, height - bottom + 17, row["run"], 11, INK, "middle"))
+        body.append(_text(x, height - bottom + 31, row["date"], 10, MUTED, "middle"))
         if score is None:
             body.append(_text(x, top + plot_h / 2, "n/a", 9, MUTED, "middle"))
             continue
         strong, _ = band(score)
         radius = 5.0 if row["run"] == "this run" else 3.5
         body.append(f'<circle cx="{x:.1f}" cy="{y_of(score):.1f}" r="{radius}" fill="{strong}"/>')
-        body.append(_text(x, y_of(score) - 8, f"{score:g}" + (" *" if row["rules_changed"] else ""), 9.5, INK,
+        body.append(_text(x, y_of(score) - 9, f"{score:g}" + (" *" if row["rules_changed"] else ""), 12, INK,
                           "middle"))
     label = "Score over time: " + ", ".join(
         f"{row['date']} {'n/a' if row['overall'] is None else format(row['overall'], 'g')}" for row in rows)
