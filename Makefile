@@ -18,7 +18,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 demo: $(STAMP)
 	$(BIN)/drcheck demo --output-dir drcheck-report
 
-test: $(STAMP) test-system-packages
+# The suite includes the linter and the type checker, so CI (.ci/run = make test) runs both.
+test: $(STAMP) test-system-packages lint typecheck
 	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)

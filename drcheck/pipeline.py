@@ -128,7 +128,8 @@ class Assessment:
             "unreachable_accounts": list(self.inventory.get("unreachable_accounts", [])),
             "score": _score_summary(self.scorecard),
             **({"score_with_suppressions": _score_summary(self.scorecard_with_suppressions),
-                "suppressions": self.suppressions} if self.suppressions is not None else {}),
+                "suppressions": self.suppressions}
+               if self.suppressions is not None and self.scorecard_with_suppressions is not None else {}),
             **({"baseline": {k: v for k, v in self.baseline.items() if k in (
                 "old_generated_at", "overall", "by_category", "by_account", "counts")}}
                if self.baseline is not None else {}),

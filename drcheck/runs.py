@@ -129,9 +129,10 @@ def report_and_summarise(assessment: Assessment, output_dir: Path, formats: str,
     )
     if assessment.scorecard_with_suppressions is not None:
         suppressed = sum(1 for f in assessment.findings if "suppression" in f)
+        expired = (assessment.suppressions or {}).get("expired") or []
         console.print(f"With {suppressed} suppressed finding(s) left out: score "
                       f"{assessment.scorecard_with_suppressions['overall']}; "
-                      f"{len(assessment.suppressions['expired'])} suppression(s) expired", highlight=False)
+                      f"{len(expired)} suppression(s) expired", highlight=False)
     if assessment.baseline is not None:
         counts = assessment.baseline["counts"]
         console.print(f"Since the baseline: score change {assessment.baseline['overall']['change']}, "

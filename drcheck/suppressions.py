@@ -66,7 +66,8 @@ class Suppression:
     tags: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> dict[str, Any]:
-        entry = {"rule": self.rule, "reason": self.reason, "owner": self.owner, "expires": self.expires.isoformat()}
+        entry: dict[str, Any] = {"rule": self.rule, "reason": self.reason, "owner": self.owner,
+                                 "expires": self.expires.isoformat()}
         for key in ("resource", "account", "region"):
             if getattr(self, key):
                 entry[key] = getattr(self, key)

@@ -54,8 +54,10 @@ def resolve_targets(options: TargetOptions) -> tuple[list[AccountTarget], list[d
     if options.org:
         specs = accounts_from_organization(session, home, options.org_role, options.external_id,
                                            identity["Arn"].split(":")[1], identity["Account"])
-    else:
-        specs = accounts_from_file(options.accounts_file)  # type: ignore[arg-type]
+    elif options.accounts_file is not None:
+        specs = accounts_from_file(options.accounts_file)
+    else:  # ruled out above: a run without --org or --accounts returned already
+        raise AssertionError("no account source")
     specs = [s for s in specs if options.filters.keep(s)]
     if not specs:
         raise UserError("no accounts left to scan after the include/exclude filters")

@@ -114,3 +114,5 @@ def test_ci_runs_the_readme_test_command_and_installs_nothing_itself():
     assert "apt" not in script
     readme = (ROOT / "README.md").read_text()
     assert "make demo" in readme and "make test" in readme
+    [target] = [line for line in (ROOT / "Makefile").read_text().splitlines() if line.startswith("test:")]
+    assert {"lint", "typecheck"} <= set(target.split()[1:])  # CI's `make test` runs both

@@ -46,7 +46,9 @@ def _register(target: typer.Typer, command: Callable[..., Any], name: str | None
     target.command(name, epilog=_epilog(command))(command)
 
 
-for _command in (scan, collect, demo, assess, doctor, diff, permissions, objectives, whatif, history, init):
+_commands: tuple[Callable[..., Any], ...] = (scan, collect, demo, assess, doctor, diff, permissions, objectives, whatif,
+                                            history, init)
+for _command in _commands:
     _register(app, _command)
 for _name, _command in (("list", rules_list), ("show", rules_show), ("check", rules_check)):
     _register(rules_app, _command, _name)
@@ -89,7 +91,8 @@ def command() -> Any:
             if getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""
             if getattr(param, "param_type_name", "") == "argument":  # named by its metavar, not `<path>`
-                param.display_type_rich = lambda ctx: None
+                # Typer's arguments read display_type_rich; mypy sees click's Parameter, which has none.
+                setattr(param, "display_type_rich", lambda ctx: None)  # noqa: B010
         pending += list(getattr(node, "commands", {}).values())
     return tree
 

@@ -115,7 +115,7 @@ def _ou_paths(org: Any) -> dict[str, tuple[str, ...]]:
     """account id -> ids and names of every OU above it (so filters take either)."""
     paths: dict[str, tuple[str, ...]] = {}
     roots = org.list_roots()["Roots"]
-    queue = [(root["Id"], ()) for root in roots]
+    queue: list[tuple[str, tuple[str, ...]]] = [(root["Id"], ()) for root in roots]
     while queue:
         parent, above = queue.pop()
         for account in org.get_paginator("list_accounts_for_parent").paginate(ParentId=parent).build_full_result()[

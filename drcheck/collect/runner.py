@@ -11,6 +11,7 @@ parent type is complete in that account and Region.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -161,8 +162,8 @@ class _Run:
             for param, parent_field in pc.collector.parent_params.items():
                 params[param] = jmespath.search(parent_field, parent["properties"])
             self.outstanding[scope] += 1
-            self._submit(list_items, lambda f, p=parent: self._listed(f, pc, account, region, p), label,
-                         client, pc.collector, params)
+            self._submit(list_items, functools.partial(self._listed, pc=pc, account=account, region=region,
+                                                       parent=parent), label, client, pc.collector, params)
         if not parents:
             self._scope_complete(pc, account, region)
 
@@ -190,7 +191,8 @@ class _Run:
             details = pc.details()
             if details:
                 self.outstanding[scope] += 1
-                self._submit(run_details, lambda f, r=resource: self._detailed(f, r, pc, account, region),
+                self._submit(run_details, functools.partial(self._detailed, resource=resource, pc=pc, account=account,
+                                                            region=region),
                              f"{account.account_id} {resource['region']} {collector.service}",
                              client, collector, details, resource, listed)
             else:

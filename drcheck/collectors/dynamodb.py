@@ -2,7 +2,7 @@
 
 from drcheck.collectors.spec import Collector, Detail
 
-COLLECTORS = (
+COLLECTORS: tuple[Collector, ...] = (
     Collector(
         resource_type="AWS::DynamoDB::Table",
         recovery_role="stateful",

@@ -1,5 +1,8 @@
 """S3 buckets: listed once per account (S3 listing is global), each bucket in its own Region."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from drcheck.collectors.spec import Collector, Detail
 
 
@@ -17,14 +20,14 @@ def bucket_region(properties: dict) -> str | None:
     return "eu-west-1" if constraint == "EU" else constraint
 
 
-def destinations_outside_listing(properties: dict, listed: frozenset[str]) -> list[str]:
+def destinations_outside_listing(properties: Mapping[str, Any], listed: frozenset[str]) -> list[str]:
     """Replication destination buckets the account's own listing did not return."""
     rules = (properties.get("ReplicationConfiguration") or {}).get("Rules") or []
     names = {str((rule.get("Destination") or {}).get("Bucket") or "").split(":::")[-1] for rule in rules}
     return sorted(name for name in names if name and name not in listed)
 
 
-def region_from_error(response: dict) -> dict | None:
+def region_from_error(response: Mapping[str, Any]) -> dict | None:
     """HeadBucket on another account's bucket fails (403), yet S3 still names the bucket's Region
     in the x-amz-bucket-region header; 404 is also an answer: the bucket does not exist."""
     metadata = response.get("ResponseMetadata") or {}

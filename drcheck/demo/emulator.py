@@ -81,8 +81,8 @@ class MissingApiEmulator:
 
     def _add_replicas(self, parsed: dict, context: dict, **_: Any) -> None:
         table = (parsed or {}).get("Table")
-        regions = self.global_tables.get((table or {}).get("TableName", ""))
-        if not regions:
+        regions = self.global_tables.get(table.get("TableName", "")) if table else None
+        if not table or not regions:
             return
         here = context.get("client_region") or "us-east-1"
         table["GlobalTableVersion"] = "2019.11.21"

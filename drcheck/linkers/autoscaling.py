@@ -3,6 +3,8 @@ free IP addresses to relaunch capacity after losing a zone."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 
@@ -61,7 +63,7 @@ def link_subnet_headroom(index: ResourceIndex) -> None:
                 running[zone] = running.get(zone, 0) + 1
         max_size = int(group["properties"].get("MaxSize") or 0)
         lost_zones = sorted(free) if len(free) > 1 else [None]
-        worst = None
+        worst: dict[str, Any] | None = None
         for lost in lost_zones:
             spare = sum(n for z, n in free.items() if z != lost)
             needed = max_size - sum(n for z, n in running.items() if z != lost and z in free)

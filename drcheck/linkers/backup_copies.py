@@ -47,7 +47,10 @@ def link_backup_copy_regions(index: ResourceIndex) -> None:
             if not matched:
                 continue
             plan = plans.get((*scope, selection["properties"].get("BackupPlanId")))
-            problem = index.detail_problem(plan, "BackupPlan") if plan else "the selection's plan was not listed"
+            if plan is None:
+                problems.append("the selection's plan was not listed")
+                continue
+            problem = index.detail_problem(plan, "BackupPlan")
             if problem:
                 problems.append(problem)
                 continue

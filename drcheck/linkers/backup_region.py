@@ -143,10 +143,10 @@ def link_recovery_points(index: ResourceIndex) -> None:
         else:
             index.set_derived(protected, "source_exists", False)
     for resource in index.of_type(*PROTECTABLE_TYPES):
-        protected = protected_by_arn.get((resource["account_id"], resource.get("arn")))
+        record = protected_by_arn.get((resource["account_id"], resource.get("arn")))
         problem = index.problem(*_scope(resource), PROTECTED)
-        if protected is not None:
-            index.set_derived(resource, "last_backup_time", protected["properties"].get("LastBackupTime"))
+        if record is not None:
+            index.set_derived(resource, "last_backup_time", record["properties"].get("LastBackupTime"))
         elif problem:
             index.set_unknown(resource, "last_backup_time", problem)
         else:

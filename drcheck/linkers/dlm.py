@@ -38,7 +38,7 @@ def _copy_regions(details: dict, own_region: str) -> list[str]:
 
 
 def _has_any_tag(wanted: list[dict] | None, tags: dict[str, str]) -> bool:
-    return any(tags.get(t.get("Key")) == t.get("Value") for t in wanted or [])
+    return any(t.get("Key") in tags and tags[t["Key"]] == t.get("Value") for t in wanted or [])
 
 
 def _is_boot(volume: dict, instance: dict) -> bool:

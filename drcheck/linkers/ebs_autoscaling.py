@@ -38,7 +38,7 @@ def link_autoscaling_instance(index: ResourceIndex) -> None:
         for attachment in attachments:
             instance = instances.get((*scope, attachment.get("InstanceId")))
             group = instance["tags"].get(AUTOSCALING_TAG) if instance else None
-            if group and _deleted_with_instance(volume["id"], attachment, instance):
+            if group and instance is not None and _deleted_with_instance(volume["id"], attachment, instance):
                 found = {"InstanceId": attachment.get("InstanceId"), "AutoScalingGroupName": group}
         index.set_derived(volume, "autoscaling_instance", found)
 

@@ -56,8 +56,9 @@ def link_snapshot_copies(index: ResourceIndex) -> None:
         if problems:
             index.set_unknown(volume, "snapshot_copies", "; ".join(problems))
             continue
-        found = copies.get((volume["account_id"], volume["region"], volume["id"]), [])
-        index.set_derived(volume, "snapshot_copies", sorted(found, key=lambda c: str(c["DataTime"]), reverse=True))
+        volume_copies = copies.get((volume["account_id"], volume["region"], volume["id"]), [])
+        index.set_derived(volume, "snapshot_copies",
+                          sorted(volume_copies, key=lambda c: str(c["DataTime"]), reverse=True))
 
 
 LINKERS = (

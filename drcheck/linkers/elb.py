@@ -80,7 +80,7 @@ def link_target_zones(index: ResourceIndex) -> None:
             target = description.get("Target") or {}
             zone = target.get("AvailabilityZone")
             if not zone or zone == "all":
-                zone = zones_of.get((*scope, target.get("Id"))) if kind == "instance" else \
+                zone = zones_of.get((*scope, str(target.get("Id")))) if kind == "instance" else \
                     _subnet_zone(subnets.get((*scope, props.get("VpcId")), []), str(target.get("Id")))
             if zone:
                 counts[zone] = counts.get(zone, 0) + 1

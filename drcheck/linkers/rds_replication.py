@@ -89,9 +89,9 @@ def link_cluster_copies(index: ResourceIndex) -> None:
     for cluster in index.of_type("AWS::RDS::DBCluster"):
         props = cluster["properties"]
         copies = []
-        global_cluster = global_of.get(str(cluster.get("arn")))
-        if global_cluster:
-            for member in global_cluster["properties"].get("GlobalClusterMembers") or []:
+        global_database = global_of.get(str(cluster.get("arn")))
+        if global_database:
+            for member in global_database["properties"].get("GlobalClusterMembers") or []:
                 region = region_of_arn(member.get("DBClusterArn"))
                 if region and region != cluster["region"]:
                     copies.append({"Kind": "global-database", "Region": region,

@@ -45,8 +45,10 @@ def link_backup_schedule(index: ResourceIndex) -> None:
         problems: list[str] = []
         for covering in covered_by:
             plan = plans.get((resource["account_id"], resource["region"], covering.get("BackupPlanId")))
-            problem = index.detail_problem(plan, "BackupPlan") if plan else \
-                f"backup plan {covering.get('BackupPlanId')} not in the inventory"
+            if plan is None:
+                problems.append(f"backup plan {covering.get('BackupPlanId')} not in the inventory")
+                continue
+            problem = index.detail_problem(plan, "BackupPlan")
             if problem:
                 problems.append(problem)
                 continue

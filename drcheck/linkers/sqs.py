@@ -65,8 +65,8 @@ def link_dead_letter_queues(index: ResourceIndex) -> None:
             target_retention = int((target["properties"].get("Attributes") or {}).get("MessageRetentionPeriod", 0))
             entry["MessageRetentionPeriod"] = target_retention
             entry["RetentionLongerThanSource"] = target_retention > source_retention
-        elif index.problem(*scope, QUEUE):
-            index.set_unknown(queue, "dead_letter_queue", index.problem(*scope, QUEUE))
+        elif (listing_problem := index.problem(*scope, QUEUE)) is not None:
+            index.set_unknown(queue, "dead_letter_queue", listing_problem)
             continue
         index.set_derived(queue, "dead_letter_queue", entry)
     for queue in queues:
@@ -74,8 +74,8 @@ def link_dead_letter_queues(index: ResourceIndex) -> None:
         if (queue["account_id"], queue.get("arn")) in targets or _allows_only_named_sources(queue):
             index.set_derived(queue, "is_dead_letter_queue", True)
         elif unreadable.get(scope) or index.problem(*scope, QUEUE):
-            reasons = unreadable.get(scope) or [index.problem(*scope, QUEUE)]
-            index.set_unknown(queue, "is_dead_letter_queue", "; ".join(str(r) for r in reasons))
+            reasons = unreadable.get(scope) or [str(index.problem(*scope, QUEUE))]
+            index.set_unknown(queue, "is_dead_letter_queue", "; ".join(reasons))
         else:
             index.set_derived(queue, "is_dead_letter_queue", False)
 

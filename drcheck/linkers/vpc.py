@@ -30,8 +30,8 @@ def _route_table_of(subnet: dict, tables: list[dict]) -> dict | None:
 def link_nat_routes(index: ResourceIndex) -> None:
     """derived.nat_gateway_routes: the NAT gateways the subnet's route table targets, with their zone."""
     tables_by_scope: dict[tuple[str, str], list[dict]] = {}
-    for table in index.of_type(ROUTE_TABLE):
-        tables_by_scope.setdefault((table["account_id"], table["region"]), []).append(table)
+    for route_table in index.of_type(ROUTE_TABLE):
+        tables_by_scope.setdefault((route_table["account_id"], route_table["region"]), []).append(route_table)
     nats = {(n["account_id"], n["region"], n["id"]): n for n in index.of_type(NAT)}
     subnets = {(s["account_id"], s["region"], s["id"]): s for s in index.of_type(SUBNET)}
     for subnet in index.of_type(SUBNET):
@@ -41,6 +41,7 @@ def link_nat_routes(index: ResourceIndex) -> None:
             index.set_unknown(subnet, "nat_gateway_routes", problem)
             continue
         table = _route_table_of(subnet, tables_by_scope.get(scope, []))
+        table_id = table["id"] if table else None
         routes, problems = [], []
         for route in (table["properties"].get("Routes") or []) if table else []:
             nat_id = route.get("NatGatewayId")
@@ -57,7 +58,7 @@ def link_nat_routes(index: ResourceIndex) -> None:
                 problems.append(f"the subnet of NAT gateway {nat_id} was not found")
                 continue
             routes.append({
-                "RouteTableId": table["id"],
+                "RouteTableId": table_id,
                 "DestinationCidrBlock": route.get("DestinationCidrBlock"),
                 "NatGatewayId": nat_id,
                 "NatGatewayZone": "regional" if regional else nat_zone,

@@ -260,8 +260,8 @@ def load_model(collectors: Mapping[str, Collector], linkers: Iterable[Linker], p
             derived.setdefault(resource_type, set()).update(CONTEXT_FIELDS)
         types[resource_type] = _type_model(resource_type, spec, sources, where)
     checker = FieldChecker(dict(collectors), derived) if check_fields else None
-    for type_model in (types.values() if checker else ()):
-        problems = checker.problems(type_model.resource_type, _type_paths(type_model))
+    for type_model in (types.values() if checker is not None else ()):
+        problems = checker.problems(type_model.resource_type, _type_paths(type_model)) if checker is not None else []
         if problems:
             raise AssumptionsError(f"{path}: types.{type_model.resource_type}: {problems[0][1]}")
     return Model(disruptions=data["disruptions"], sources=sources,

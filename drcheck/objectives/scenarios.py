@@ -157,8 +157,8 @@ def run_scenario(prepared: Prepared, scenario: Scenario) -> dict[str, Any]:
             "tier_verdict": figures["verdict"] if affected else "met",
             "affected": len(affected),
             "components": len(members),
-            "deciding": [{**c.ref(), "outcome": e.outcome, "case": (e.case or e.at_worst).label
-                          if (e.case or e.at_worst) else None, "rpo_text": e.rpo_text(), "rto_text": e.rto_text(),
+            "deciding": [{**c.ref(), "outcome": e.outcome, "case": case.label if (case := e.case or e.at_worst)
+                          else None, "rpo_text": e.rpo_text(), "rto_text": e.rto_text(),
                           "reason": e.reason} for c, e in deciding[:8]],
             "deciding_more": max(0, len(deciding) - 8),
         })

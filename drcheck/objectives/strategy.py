@@ -66,7 +66,7 @@ def classify(members: list[Any]) -> dict[str, Any]:
     elif not any(others.values()):
         key = "pilot_light" if levels else "none"
     else:
-        key = "active_active" if max(others.values()) >= capacity.get(primary, 0) else "warm_standby"
+        key = "active_active" if max(others.values()) >= capacity.get(primary or "", 0) else "warm_standby"
     if not levels and not capacity:
         key = "none"
     return {"key": key, "name": STRATEGIES[key], "primary_region": primary, "evidence": evidence, "source": SOURCE}

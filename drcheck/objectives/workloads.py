@@ -76,13 +76,15 @@ def assign_workloads(resources: Iterable[Mapping], settings: Settings) -> dict[t
         scope = (resource["account_id"], resource["region"])
         if resource["resource_type"] == "AWS::EC2::Instance":
             group = groups.get((*scope, (resource.get("tags") or {}).get("aws:autoscaling:groupName")))
-            found = members.get(resource_key(group)) if group else None
-            if found:
+            found = members.get(resource_key(group)) if group is not None else None
+            if group is not None and found:
                 return Membership(found.workload, f"instance of Auto Scaling group {group['id']}")
         if resource["resource_type"] == "AWS::EC2::Volume":
             for attachment in resource["properties"].get("Attachments") or []:
                 instance = instances.get((*scope, attachment.get("InstanceId")))
-                found = (members.get(resource_key(instance)) or inherited(instance)) if instance else None
+                if instance is None:
+                    continue
+                found = members.get(resource_key(instance)) or inherited(instance)
                 if found:
                     return Membership(found.workload, f"attached to instance {instance['id']}")
         return None

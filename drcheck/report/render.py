@@ -26,6 +26,13 @@ def template_environment(template_dirs: list[Path]) -> jinja2.Environment:
     )
 
 
+def _source(env: jinja2.Environment, name: str) -> str:
+    """A template file's text (our CSS and JS are inlined, not rendered)."""
+    if env.loader is None:  # template_environment always sets one
+        raise jinja2.TemplateNotFound(name)
+    return env.loader.get_source(env, name)[0]
+
+
 def inline_code(text: str) -> Markup:
     """Rule prose marks parameter names with `backticks`: show them as code, escape everything else."""
     parts = str(text).split("`")
@@ -46,8 +53,8 @@ def render_html(view: dict[str, Any], template_dirs: list[Path], *, for_print: b
     env.filters["n"] = lambda value: f"{value:,}" if isinstance(value, int) else value
     try:
         template = env.get_template("report.html.j2")
-        css = env.loader.get_source(env, "report.css")[0] + PAPER_CSS.get(view["paper"], "")  # type: ignore[union-attr]
-        script = "" if for_print else env.loader.get_source(env, "report.js")[0]  # type: ignore[union-attr]
+        css = _source(env, "report.css") + PAPER_CSS.get(view["paper"], "")
+        script = "" if for_print else _source(env, "report.js")
         csp = (f"default-src 'none'; img-src data:; style-src {_sha256(css)}; "
                + (f"script-src {_sha256(script)}; " if script else "")
                + "base-uri 'none'; form-action 'none'")

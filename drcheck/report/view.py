@@ -24,7 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from drcheck import __version__
 from drcheck.model import CATEGORIES, SEVERITY_WEIGHTS, Status
@@ -54,10 +54,22 @@ MAX_RESOURCES_PER_RULE_HTML = 50
 # named per not-evaluated cause.
 # Print limits keep a big account's PDF readable and its layout time bounded (WeasyPrint lays out
 # about five pages a second); the HTML report and findings.csv carry everything.
-MEDIUM_LIMITS = {"print": {"plan": 5, "commands": 2, "cause": 6, "detailed_actions": 3, "plan_rows": 30,
-                           "unknown_groups": 20},
-                 "html": {"plan": 20, "commands": 10, "cause": 20, "detailed_actions": None, "plan_rows": None,
-                          "unknown_groups": None}}
+class MediumLimits(TypedDict):
+    """How many items a medium lists per part (None: all)."""
+
+    plan: int
+    commands: int
+    cause: int
+    detailed_actions: int | None
+    plan_rows: int | None
+    unknown_groups: int | None
+
+
+MEDIUM_LIMITS: dict[str, MediumLimits] = {
+    "print": {"plan": 5, "commands": 2, "cause": 6, "detailed_actions": 3, "plan_rows": 30, "unknown_groups": 20},
+    "html": {"plan": 20, "commands": 10, "cause": 20, "detailed_actions": None, "plan_rows": None,
+             "unknown_groups": None},
+}
 EVIDENCE_CHARS = 120
 LEAD_CHARS = 220  # the printed findings table quotes this much of a rule's description
 TAGS_SHOWN = 4  # owner, environment, team…: enough to find who to ask, without the whole tag set

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from drcheck.ruleset.rule import Rule
 EXAMPLE_NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # fixed, so age-based examples never rot
 
 
-def example_now(spec: dict[str, Any]) -> datetime:
+def example_now(spec: Mapping[str, Any]) -> datetime:
     """The example's `now` (ISO 8601; UTC when it names no zone), else the fixed EXAMPLE_NOW."""
     if not spec.get("now"):
         return EXAMPLE_NOW
@@ -20,7 +21,7 @@ def example_now(spec: dict[str, Any]) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def example_problem(rule: Rule, spec: dict[str, Any]) -> str | None:
+def example_problem(rule: Rule, spec: Mapping[str, Any]) -> str | None:
     """Why an example cannot be run (bad `now`, unknown or mistyped `params`), or None."""
     try:
         example_now(spec)
@@ -45,7 +46,7 @@ def same_kind(default: Any, value: Any) -> bool:
     return default is None or isinstance(value, type(default))
 
 
-def example_resource(rule: Rule, spec: dict[str, Any]) -> dict[str, Any]:
+def example_resource(rule: Rule, spec: Mapping[str, Any]) -> dict[str, Any]:
     given = spec.get("resource") or {}
     return {
         "resource_type": rule.resource_type,
@@ -66,6 +67,8 @@ def _example_lines(rule: Rule) -> list[int]:
     """1-based line of each example in the rule file (1 when the file cannot be re-read)."""
     try:
         root = yaml.compose(rule.source.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        if root is None:
+            return [1] * len(rule.examples)
         examples = next(v for k, v in root.value if k.value == "examples")
         return [item.start_mark.line + 1 for item in examples.value]
     except (OSError, StopIteration, AttributeError, yaml.YAMLError):

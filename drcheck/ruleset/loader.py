@@ -158,12 +158,12 @@ def load_rule_file(path: Path, *, collectors: Mapping[str, Collector], checker: 
     problems = checker.problems(rule.resource_type, rule.field_paths()) if checker else []
     problems = problems or (_operand_shape_problems(rule, checker) if checker else [])
     if problems:
-        path, message = problems[0]
-        raise RuleError(f"{rule.source}:{_field_line(node, path.split('[].')[-1])}: {message}")
+        field_path, message = problems[0]
+        raise RuleError(f"{rule.source}:{_field_line(node, field_path.split('[].')[-1])}: {message}")
     for number, example in enumerate(rule.examples):
-        problem = example_problem(rule, example)
-        if problem:
-            raise fail(f"examples[{number}]: {problem}", ["examples", number])
+        example_issue = example_problem(rule, example)
+        if example_issue:
+            raise fail(f"examples[{number}]: {example_issue}", ["examples", number])
     return rule
 
 
