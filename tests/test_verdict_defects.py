@@ -9,45 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from drcheck.pipeline import assess
-
-ACCOUNT = "111122223333"
-NOW = "2026-01-15T12:00:00+00:00"
-
-
-def resource(resource_type: str, rid: str, *, region: str = "us-east-1", arn: str | None = None,
-             tags: dict | None = None, unavailable: dict | None = None, **properties) -> dict:
-    return {"resource_type": resource_type, "service": resource_type.split("::")[1].lower(), "account_id": ACCOUNT,
-            "region": region, "id": rid, "arn": arn, "name": rid, "tags": tags or {}, "properties": properties,
-            "unavailable": unavailable or {}}
-
-
-def inventory(resources: list[dict], listed: dict[str, tuple[str, ...]] | None = None,
-              failed: dict[str, tuple[str, ...]] | None = None) -> dict:
-    """An inventory of `resources`; every (type, Region) they use was listed successfully, plus the
-    (type -> Regions) in `listed`, and the lists in `failed` were refused."""
-    scopes = {(r["resource_type"], "global" if r["resource_type"] in GLOBAL_TYPES else r["region"])
-              for r in resources}
-    scopes |= {(t, region) for t, regions in (listed or {}).items() for region in regions}
-    collections = [{"account_id": ACCOUNT, "region": region, "resource_type": t, "status": "ok", "errors": []}
-                   for t, region in sorted(scopes)]
-    for t, regions in (failed or {}).items():
-        collections += [{"account_id": ACCOUNT, "region": region, "resource_type": t, "status": "error",
-                         "errors": [{"reason": "AccessDenied: simulated", "error_code": "AccessDenied"}]}
-                        for region in regions]
-    regions = sorted({r["region"] for r in resources} | {"us-east-1"})
-    return {"schema_version": 1, "generated_at": NOW, "accounts": [{"account_id": ACCOUNT, "partition": "aws",
-                                                                    "regions": regions}],
-            "regions": regions, "collections": collections, "resources": resources, "errors": []}
-
-
-GLOBAL_TYPES = {"AWS::S3::Bucket", "AWS::Route53::RecordSet", "AWS::Route53::HealthCheck", "AWS::RDS::GlobalCluster"}
-
-
-def judged(catalogue, inv: dict, rule_id: str) -> dict[str, dict]:
-    """resource id -> finding of one rule."""
-    return {f["resource_id"]: f for f in assess(catalogue, inv).findings if f["rule_id"] == rule_id}
-
+from tests.inventories import ACCOUNT, inventory, judged, resource
 
 # -- RDS: only manual or AWS Backup snapshots stand for a snapshot regime; one is not a regime ---------------
 
@@ -263,3 +225,42 @@ def test_replicas_naming_no_region_are_not_copies_elsewhere(catalogue):
                                               "AWS::Backup::BackupSelection": ("us-east-1",)})
     assert judged(catalogue, inv, "dynamodb-table-cross-region-copy")["orders"]["status"] == "UNKNOWN"
     assert judged(catalogue, inv, "secretsmanager-secret-replicated")["db"]["status"] == "UNKNOWN"
+
+
+# -- Linkers that read a missing input as "none" (found by tests/test_metamorphic.py) --------------------------
+
+def _region_settings(**answer) -> dict:
+    return resource("AWS::Backup::RegionSettings", "us-east-1", **answer)
+
+
+def _volume() -> dict:
+    return resource("AWS::EC2::Volume", "vol-1", arn=f"arn:aws:ec2:us-east-1:{ACCOUNT}:volume/vol-1", VolumeId="vol-1",
+                    AvailabilityZone="us-east-1a", State="in-use", VolumeType="gp3")
+
+
+@pytest.mark.parametrize("answer", [{}, {"ResourceTypeOptInPreference": {"EC2": True}}])
+def test_region_opt_ins_not_in_the_answer_are_not_opted_in(catalogue, answer):
+    """No preference map, or none for a type in use: the opt-in rule cannot pass."""
+    inv = inventory([_region_settings(**answer), _volume()])
+    assert judged(catalogue, inv, "backup-region-resource-types-opted-in")["us-east-1"]["status"] == "UNKNOWN"
+
+
+def test_region_opt_ins_listed_decide(catalogue):
+    opted = inventory([_region_settings(ResourceTypeOptInPreference={"EBS": True}), _volume()])
+    opted_out = inventory([_region_settings(ResourceTypeOptInPreference={"EBS": False}), _volume()])
+    assert judged(catalogue, opted, "backup-region-resource-types-opted-in")["us-east-1"]["status"] == "PASS"
+    assert judged(catalogue, opted_out, "backup-region-resource-types-opted-in")["us-east-1"]["status"] == "FAIL"
+
+
+def test_load_balancer_answer_without_zones_is_not_every_zone_covered(catalogue):
+    lb_arn = f"arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:loadbalancer/app/web/1"
+    lb = resource("AWS::ElasticLoadBalancingV2::LoadBalancer", "web", arn=lb_arn, LoadBalancerArn=lb_arn,
+                  LoadBalancerName="web", Type="application")
+    group = resource("AWS::ElasticLoadBalancingV2::TargetGroup", "tg", arn=f"{lb_arn}-tg", TargetGroupName="tg",
+                     TargetType="instance", LoadBalancerArns=[lb_arn], VpcId="vpc-1", TargetHealthDescriptions=[
+                         {"Target": {"Id": "i-1"}, "TargetHealth": {"State": "healthy"}}])
+    instance = resource("AWS::EC2::Instance", "i-1", InstanceId="i-1", Placement={"AvailabilityZone": "us-east-1a"},
+                        State={"Name": "running"})
+    found = judged(catalogue, inventory([lb, group, instance], listed={"AWS::EC2::Subnet": ("us-east-1",)}),
+                   "elbv2-target-group-targets-in-every-zone")
+    assert found["tg"]["status"] == "UNKNOWN"

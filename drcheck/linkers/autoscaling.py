@@ -61,7 +61,10 @@ def link_subnet_headroom(index: ResourceIndex) -> None:
             if instance.get("LifecycleState") not in LEAVING:
                 zone = instance.get("AvailabilityZone")
                 running[zone] = running.get(zone, 0) + 1
-        max_size = int(group["properties"].get("MaxSize") or 0)
+        if group["properties"].get("MaxSize") is None:  # required by the API: the answer is incomplete
+            index.set_unknown(group, "subnet_ip_headroom", "the group's MaxSize is not in the answer")
+            continue
+        max_size = int(group["properties"]["MaxSize"])
         lost_zones = sorted(free) if len(free) > 1 else [None]
         worst: dict[str, Any] | None = None
         for lost in lost_zones:

@@ -55,17 +55,26 @@ def link_region_facts(index: ResourceIndex) -> None:
             index.set_unknown(settings, "backup_plan_count", plan_problem)
         else:
             index.set_derived(settings, "backup_plan_count", plans_by_scope.get(scope, 0))
-        preferences = settings["properties"].get("ResourceTypeOptInPreference") or {}
+        preferences = settings["properties"].get("ResourceTypeOptInPreference")
+        if not isinstance(preferences, dict):  # DescribeRegionSettings always answers with it
+            index.set_unknown(settings, "opted_out_types_in_use",
+                              "the Region settings answer has no ResourceTypeOptInPreference")
+            continue
         in_use: dict[str, int] = {}
         for resource in present:
             name = opt_in_name(resource)
             if name:
                 in_use[name] = in_use.get(name, 0) + 1
-        index.set_derived(settings, "opted_out_types_in_use", [
-            {"ResourceType": name, "Resources": count, "OptedIn": preferences.get(name)}
-            # A type the Region does not list at all is not judged: drcheck cannot tell why.
-            for name, count in sorted(in_use.items()) if preferences.get(name) is False
-        ])
+        opted_out = [{"ResourceType": name, "Resources": count, "OptedIn": False}
+                     for name, count in sorted(in_use.items()) if preferences.get(name) is False]
+        # A type in use that the answer does not list at all is neither opted in nor out as far
+        # as drcheck can tell: with nothing known to be opted out, the answer is unknown.
+        unlisted = sorted(name for name in in_use if name not in preferences)
+        if unlisted and not opted_out:
+            index.set_unknown(settings, "opted_out_types_in_use",
+                              f"the Region's opt-in preferences do not list {', '.join(unlisted)}")
+        else:
+            index.set_derived(settings, "opted_out_types_in_use", opted_out)
 
 
 def _moment(value: str | None) -> datetime | None:

@@ -56,8 +56,12 @@ def link_target_zones(index: ResourceIndex) -> None:
         key = (subnet["account_id"], subnet["region"], props.get("VpcId"))
         ipv6 = [a.get("Ipv6CidrBlock") for a in props.get("Ipv6CidrBlockAssociationSet") or []]
         for cidr in [props.get("CidrBlock"), *ipv6]:
-            if cidr:
-                subnets.setdefault(key, []).append((ipaddress.ip_network(cidr), props.get("AvailabilityZone")))
+            try:
+                network = ipaddress.ip_network(str(cidr)) if cidr else None
+            except ValueError:  # an odd answer: targets in it are then "zone not known", never a crash
+                network = None
+            if network is not None:
+                subnets.setdefault(key, []).append((network, props.get("AvailabilityZone")))
     lbs = {lb["arn"]: lb for lb in index.of_type("AWS::ElasticLoadBalancingV2::LoadBalancer")}
     for group in index.of_type("AWS::ElasticLoadBalancingV2::TargetGroup"):
         props = group["properties"]
@@ -88,12 +92,15 @@ def link_target_zones(index: ResourceIndex) -> None:
                 missing.append(str(target.get("Id")))
         enabled: set[str] = set()
         unlisted = []
+        zoneless = []
         for arn in props.get("LoadBalancerArns") or []:
             lb = lbs.get(arn)
             if lb is None:
                 unlisted.append(arn)
+            elif not isinstance(lb["properties"].get("AvailabilityZones"), list):
+                zoneless.append(arn)  # a load balancer is always in some zone: the answer lacks them
             else:
-                zones = lb["properties"].get("AvailabilityZones") or []
+                zones = lb["properties"]["AvailabilityZones"]
                 enabled.update(z["ZoneName"] for z in zones if z.get("ZoneName"))
         if missing:
             why = f"zone of healthy target(s) {', '.join(missing[:5])} not known"
@@ -104,6 +111,9 @@ def link_target_zones(index: ResourceIndex) -> None:
         problem = index.problem(*scope, "AWS::ElasticLoadBalancingV2::LoadBalancer")
         if unlisted and problem:
             index.set_unknown(group, "zones_without_healthy_targets", problem)
+        elif zoneless:
+            index.set_unknown(group, "zones_without_healthy_targets",
+                              f"the answer for load balancer {zoneless[0]} names no Availability Zones")
         else:
             index.set_derived(group, "zones_without_healthy_targets", sorted(enabled - set(counts)))
 

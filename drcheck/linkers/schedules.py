@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 WINDOW_START = date(2024, 1, 1)
 WINDOW_END = date(2029, 12, 31)
@@ -28,6 +29,7 @@ class ScheduleError(ValueError):
     """The expression cannot be read; the message says why."""
 
 
+@lru_cache(maxsize=1024)  # a pure function of the text; walking six years of days is the costly part
 def max_interval_hours(expression: str) -> float:
     """Hours of the longest gap between consecutive runs; raises ScheduleError if unreadable."""
     text = (expression or "").strip()

@@ -15,6 +15,9 @@ from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 
 QUEUE = "AWS::SQS::Queue"
+# CreateQueue: "MessageRetentionPeriod ... Default: 345,600 (4 days)" (SQS API reference); a queue
+# whose attributes omit it keeps messages that long.
+DEFAULT_RETENTION_SECONDS = 345_600
 
 
 def _redrive(queue: dict) -> dict | None:
@@ -22,6 +25,10 @@ def _redrive(queue: dict) -> dict | None:
     if not raw:
         return None
     return json.loads(raw) if isinstance(raw, str) else raw
+
+
+def _retention(queue: dict) -> int:
+    return int((queue["properties"].get("Attributes") or {}).get("MessageRetentionPeriod", DEFAULT_RETENTION_SECONDS))
 
 
 def _allows_only_named_sources(queue: dict) -> bool:
@@ -61,8 +68,8 @@ def link_dead_letter_queues(index: ResourceIndex) -> None:
         entry = {"TargetArn": target_arn, "maxReceiveCount": redrive.get("maxReceiveCount"),
                  "Exists": target is not None}
         if target is not None:
-            source_retention = int((queue["properties"].get("Attributes") or {}).get("MessageRetentionPeriod", 0))
-            target_retention = int((target["properties"].get("Attributes") or {}).get("MessageRetentionPeriod", 0))
+            source_retention = _retention(queue)
+            target_retention = _retention(target)
             entry["MessageRetentionPeriod"] = target_retention
             entry["RetentionLongerThanSource"] = target_retention > source_retention
         elif (listing_problem := index.problem(*scope, QUEUE)) is not None:

@@ -47,6 +47,10 @@ class Context:
     now: datetime
     is_item: bool = False
     prefix: str = ""  # path of the list item, for evidence ("derived.replication_destinations[]")
+    # The collector's detail keys: each is stored or marked unavailable, so one that is simply
+    # not there (an inventory from before the detail existed, a hand-made one) is unknown, and a
+    # leaf's `default` never stands in for a whole missing answer.
+    detail_keys: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -86,7 +90,11 @@ def resolve(ctx: Context, path: str) -> Any:
         return (resource.get("tags") or {}).get(".".join(parts[1:]))
     if head == "resource":
         return resource.get(".".join(parts[1:]), ABSENT)
-    return _walk(resource.get("properties") or {}, parts, unavailable)
+    properties = resource.get("properties") or {}
+    root = parts[0].removesuffix("[]")
+    if root in ctx.detail_keys and root not in properties and root not in unavailable:
+        return Unknown(f"{root} is not in the inventory (its detail call's answer was not stored)")
+    return _walk(properties, parts, unavailable)
 
 
 def _walk(obj: Any, parts: list[str], unavailable: Mapping[str, Any] | None) -> Any:
@@ -232,6 +240,9 @@ class Leaf(Node):
     operator: str
     operand: Operand
     default: Any = ABSENT
+    # Where AWS documents what an omitted field means (for `default`, or `exists` read as an
+    # answer): the rule's claim, kept with it so it can be checked and shown.
+    absence_source: str | None = None
 
     def evaluate(self, ctx: Context) -> Outcome:
         value = resolve(ctx, self.path)
@@ -260,6 +271,7 @@ class Quantifier(Node):
     kind: str  # "any_item" | "all_item" | "no_item"
     child: Node
     default: Any = ABSENT
+    absence_source: str | None = None
 
     def evaluate(self, ctx: Context) -> Outcome:
         value = resolve(ctx, self.path)
@@ -451,12 +463,16 @@ def compile_condition(spec: Any, params: Mapping[str, Any], where: str = "condit
             or path.endswith("[]"):
         raise ConditionError(f"{where}: bad field path {path!r}")
     default = spec.get("default", ABSENT)
-    operators = [k for k in spec if k not in ("field", "default")]
+    absence_source = spec.get("absence_source")
+    operators = [k for k in spec if k not in ("field", "default", "absence_source")]
     if len(operators) != 1:
         raise ConditionError(f"{where} ({path}): expected exactly one operator, found {operators or 'none'}")
     operator = operators[0]
     if operator in QUANTIFIERS:
-        return Quantifier(path, operator, compile_condition(spec[operator], params, f"{where}.{operator}"), default)
+        if absence_source is not None and default is ABSENT:
+            raise ConditionError(f"{where} ({path}): absence_source documents a default; give one")
+        return Quantifier(path, operator, compile_condition(spec[operator], params, f"{where}.{operator}"), default,
+                          _absence_source(absence_source, where, path))
     if operator not in OPERATORS:
         known = ", ".join(sorted([*OPERATORS, *QUANTIFIERS]))
         raise ConditionError(f"{where} ({path}): unknown operator {operator!r} (known: {known})")
@@ -472,4 +488,15 @@ def compile_condition(spec: Any, params: Mapping[str, Any], where: str = "condit
     problem = operand_problem(operator, sample)
     if problem:
         raise ConditionError(f"{where} ({path}): {problem}")
-    return Leaf(path, operator, operand, default)
+    if absence_source is not None and default is ABSENT and operator != "exists":
+        raise ConditionError(f"{where} ({path}): absence_source documents what an omitted field means; "
+                             "it goes with `default` or `exists`")
+    return Leaf(path, operator, operand, default, _absence_source(absence_source, where, path))
+
+
+def _absence_source(value: Any, where: str, path: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConditionError(f"{where} ({path}): absence_source must be text naming the AWS documentation")
+    return value.strip()

@@ -154,6 +154,7 @@ def load_rule_file(path: Path, *, collectors: Mapping[str, Collector], checker: 
         examples=tuple(data["examples"]),
         source=path,
         raw=data,
+        detail_keys=frozenset(d.key for d in collectors[data["resource_type"]].details),
     )
     problems = checker.problems(rule.resource_type, rule.field_paths()) if checker else []
     problems = problems or (_operand_shape_problems(rule, checker) if checker else [])

@@ -32,6 +32,7 @@ class Rule:
     examples: tuple[Mapping[str, Any], ...]
     source: Path
     raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    detail_keys: frozenset[str] = frozenset()  # the collector's detail keys (see Context.detail_keys)
 
     def defaults(self) -> dict[str, Any]:
         return {name: spec["default"] for name, spec in self.parameters.items()}
@@ -68,7 +69,7 @@ class Rule:
             }
 
     def _judge(self, resource: Mapping[str, Any], now: datetime, params: Mapping[str, Any]) -> dict[str, Any]:
-        ctx = Context(resource, params, now)
+        ctx = Context(resource, params, now, detail_keys=self.detail_keys)
         evidence: dict[str, Any] = {}
         if self.applies_when is not None:
             applies = self.applies_when.evaluate(ctx)
