@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import pytest
 
-from drcheck.evaluate import _collected_at
+from drcheck.link import collected_at, link
 from drcheck.pipeline import assess
 from drcheck.ruleset.conditions import compile_condition
 from tests.metamorphic import fuzzed, hunt, hunt_examples, hunt_resources, linker_input_flags
@@ -30,9 +30,7 @@ ANSWERED_ELSEWHERE = {
 
 def _link(catalogue, inventory: dict) -> list[dict]:
     """The inventory's resources with their derived facts (the link stage)."""
-    from drcheck.linkers import link_inventory
-
-    return link_inventory(dict(inventory), catalogue.linkers)
+    return link(inventory, catalogue.linkers).resources
 
 
 def _verdicts(catalogue, inventory: dict) -> dict[tuple[str, str], str]:
@@ -54,13 +52,13 @@ def test_the_hunt_finds_a_default_that_passes_on_a_missing_value(catalogue):
         {"field": "DeletionProtection", "equals": True, "default": True}, {}))
     record = {"resource_type": rule.resource_type, "id": "db", "region": "us-east-1", "account_id": "1",
               "properties": {"DeletionProtection": True}, "derived": {}, "unavailable": {}, "tags": {}}
-    flags = hunt(lenient, record, _collected_at({}), {}, "hand-made")
+    flags = hunt(lenient, record, collected_at({}), {}, "hand-made")
     assert [(f.mutation, f.location, f.flipped_to) for f in flags] == [
         ("remove", "properties.DeletionProtection", ("FAIL",))]
     documented = replace(rule, condition=compile_condition(
         {"field": "DeletionProtection", "equals": True, "default": True, "absence_source": "https://docs.aws.amazon.com/x"},
         {}))
-    assert hunt(documented, record, _collected_at({}), {}, "hand-made") == []
+    assert hunt(documented, record, collected_at({}), {}, "hand-made") == []
 
 
 def test_the_hunt_finds_a_linker_that_reads_a_missing_input_as_none(catalogue, demo_inventory):
@@ -76,7 +74,7 @@ def test_the_hunt_finds_a_linker_that_reads_a_missing_input_as_none(catalogue, d
 
     linkers = tuple(linker for linker in catalogue.linkers if linker.name != "backup-region-facts")
     linkers += (Linker(name="careless-opt-ins", provides={"AWS::Backup::RegionSettings": (
-        "opted_out_types_in_use", "protectable_resource_count")}, requires={"AWS::Backup::RegionSettings": ()},
+        "opted_out_types_in_use", "protectable_resource_count")}, reads={"AWS::Backup::RegionSettings": ()},
         link=lambda index: (careless(index), [index.set_derived(s, "protectable_resource_count", 1)
                                               for s in index.of_type("AWS::Backup::RegionSettings")])),)
     broken = replace(catalogue, linkers=linkers, rules=tuple(
@@ -95,7 +93,7 @@ def test_no_rule_example_passes_on_a_missing_value(catalogue):
 
 
 def test_no_demo_verdict_passes_on_a_missing_value(catalogue, demo_inventory):
-    flags, hunted = hunt_resources(catalogue.rules, _link(catalogue, demo_inventory), _collected_at(demo_inventory))
+    flags, hunted = hunt_resources(catalogue.rules, _link(catalogue, demo_inventory), collected_at(demo_inventory))
     assert hunted > 50
     assert [str(f) for f in flags] == []
 
@@ -103,7 +101,7 @@ def test_no_demo_verdict_passes_on_a_missing_value(catalogue, demo_inventory):
 @pytest.mark.parametrize("seed", FUZZ_SEEDS)
 def test_no_fuzzed_demo_verdict_passes_on_a_missing_value(catalogue, demo_inventory, seed):
     inventory = fuzzed(demo_inventory, seed)
-    flags, hunted = hunt_resources(catalogue.rules, _link(catalogue, inventory), _collected_at(inventory))
+    flags, hunted = hunt_resources(catalogue.rules, _link(catalogue, inventory), collected_at(inventory))
     assert hunted > 30
     assert [str(f) for f in flags] == []
 
