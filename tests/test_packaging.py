@@ -116,3 +116,24 @@ def test_ci_runs_the_readme_test_command_and_installs_nothing_itself():
     assert "make demo" in readme and "make test" in readme
     [target] = [line for line in (ROOT / "Makefile").read_text().splitlines() if line.startswith("test:")]
     assert {"lint", "typecheck"} <= set(target.split()[1:])  # CI's `make test` runs both
+
+
+def test_a_clean_clone_has_everything_the_bootstrap_needs(tmp_path):
+    """What CI gets: a fresh clone of this commit. Its `make test` and `make demo` create .venv from
+    scratch with the pinned versions, install the Debian packages, then run (dry run: nothing installed)."""
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(clone)], check=True)
+    subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", head], check=True)
+    assert not (clone / ".venv").exists()
+    for target, last in (("test", "-m pytest"), ("demo", "drcheck demo")):
+        plan = subprocess.run(["make", "-n", "--no-print-directory", "-C", str(clone), target], capture_output=True,
+                              text=True, check=True).stdout
+        steps = [line for line in plan.splitlines() if line.strip()]
+        assert any("-m venv .venv" in step for step in steps), plan
+        assert any('pip install --quiet -c constraints.txt -e ".[demo,dev]"' in step for step in steps), plan
+        assert any("dpkg -s" in step and "libpango-1.0-0" in step for step in steps), plan
+        assert last in steps[-1], plan
+    for tracked in ("constraints.txt", ".ci/run", "LICENSE", "pyproject.toml"):
+        assert (clone / tracked).is_file(), tracked
