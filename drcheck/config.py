@@ -7,6 +7,7 @@ to one stage and is validated here, so a typo fails with one line before any wor
       parameters:
         rds-instance-backup-enabled: {min_retention_days: 14}
     report: {client: ACME, assessor: Jane Doe, title: ..., paper: letter, logo: logo.png}
+    collect: {call_deadline: 2m, scan_deadline: 1h}   # --call-deadline / --scan-deadline win
     workloads:                         # recovery objectives (see docs/objectives.md)
       tag_keys: [workload, app]        # tag keys naming a resource's workload (any case)
       cloudformation_stacks: true      # else group by aws:cloudformation:stack-name
@@ -77,6 +78,12 @@ CONFIG_SCHEMA: dict = {
                 },
             },
         },
+        "collect": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"call_deadline": {"type": ["string", "number"]},
+                           "scan_deadline": {"type": ["string", "number"]}},
+        },
         "tiers": {
             "type": "object",
             "additionalProperties": {
@@ -105,6 +112,7 @@ class Config:
     report: dict[str, Any] = field(default_factory=dict)
     workloads: dict[str, Any] = field(default_factory=dict)
     tiers: dict[str, Any] = field(default_factory=dict)
+    collect: dict[str, Any] = field(default_factory=dict)  # call_deadline, scan_deadline
 
     @property
     def parameters(self) -> dict[str, dict[str, Any]]:
@@ -127,8 +135,10 @@ def load_config(path: Path | None) -> Config:
         raise UserError(f"{path}: expected a mapping of sections (rules, report, workloads, tiers)")
     check_schema(data, CONFIG_SCHEMA, path, "config")
     _check_objectives(data, path)
+    _check_collect(data.get("collect") or {}, path)
     return Config(source=path, rules=data.get("rules") or {}, report=data.get("report") or {},
-                  workloads=data.get("workloads") or {}, tiers=data.get("tiers") or {})
+                  workloads=data.get("workloads") or {}, tiers=data.get("tiers") or {},
+                  collect=data.get("collect") or {})
 
 
 def check_parameters(parameters: dict[str, dict[str, Any]], rules: Iterable[Any], source: Path | None) -> None:
@@ -149,6 +159,14 @@ def check_parameters(parameters: dict[str, dict[str, Any]], rules: Iterable[Any]
             ):
                 raise UserError(f"{where}rules.parameters.{rule_id}.{name}: expected a value like {default!r}, "
                                 f"got {value!r}")
+
+
+def _check_collect(section: dict[str, Any], path: Path) -> None:
+    from drcheck.collect.workers import parse_deadline
+
+    for key in ("call_deadline", "scan_deadline"):
+        if key in section:
+            parse_deadline(section[key], f"{path}: collect.{key}")
 
 
 def _check_objectives(data: dict[str, Any], path: Path) -> None:

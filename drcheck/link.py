@@ -60,9 +60,26 @@ def link(inventory: Mapping[str, Any], linkers: Iterable[Linker]) -> LinkedInven
     collections = list(inventory.get("collections", []))
     index = ResourceIndex(resources, collections)
     for linker in sequence:
-        linker.link(index.for_linker(linker))
+        try:
+            linker.link(index.for_linker(linker))
+        except LinkerError:
+            raise  # a linker reading what it did not declare is drcheck's bug, not the account's data
+        except Exception as exc:  # noqa: BLE001 - contained: its facts are unknown, the run goes on
+            contain_linker_failure(linker, index, exc)
     return LinkedInventory(inventory=inventory, resources=resources, index=index,
                            collected_at=collected_at(inventory), collections=collections)
+
+
+def contain_linker_failure(linker: Linker, index: ResourceIndex, exc: Exception) -> None:
+    """A linker that raised on data no check foresaw (one resource's odd answer): every fact it had
+    not yet stamped is unknown with the reason, so only the findings that read them say UNKNOWN."""
+    reason = (f"linker {linker.name} could not compute this from the collected data "
+              f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})")
+    for resource_type, names in linker.provides.items():
+        for resource in index.of_type(resource_type):
+            for name in names:
+                if name not in resource["derived"] and f"derived.{name}" not in resource["unavailable"]:
+                    index.set_unknown(resource, name, reason)
 
 
 def _check_order(sequence: tuple[Linker, ...]) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from drcheck import __version__
 from drcheck.collect.plan import Plan, make_plan
 from drcheck.collect.runner import AccountTarget, collect
+from drcheck.collect.workers import Deadlines
 from drcheck.collectors import Collector, all_collectors
 from drcheck.diff import diff_findings
 from drcheck.errors import UserError
@@ -97,9 +98,10 @@ def run_collection(
     max_workers: int,
     progress: Callable[[int, int, str], None] | None = None,
     unreachable: list[dict] | None = None,
+    deadlines: Deadlines | None = None,
 ) -> dict:
     return collect(catalogue.plan(), accounts, client_factory=client_factory, max_workers=max_workers,
-                   progress=progress, unreachable=unreachable)
+                   progress=progress, unreachable=unreachable, deadlines=deadlines)
 
 
 @dataclass(frozen=True)

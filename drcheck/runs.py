@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from drcheck.collect.workers import Deadlines
 from drcheck.errors import UserError
 from drcheck.history import History, resolve_baseline, scope_of
 from drcheck.inventory import inventory_json
@@ -147,7 +149,7 @@ def report_and_summarise(assessment: Assessment, output_dir: Path, formats: str,
 
 def collect_with_progress(catalogue: Catalogue, accounts: list, *, max_workers: int,
              client_factory: Callable[[Any, str, str], Any], console: Console,
-             unreachable: list[dict] | None) -> dict:
+             unreachable: list[dict] | None, deadlines: Deadlines | None = None) -> dict:
     for entry in unreachable or []:
         console.print(f"[yellow]Account {entry['account_id']} skipped: {entry['reason']}[/yellow]", highlight=False)
     for account in accounts:
@@ -161,7 +163,12 @@ def collect_with_progress(catalogue: Catalogue, accounts: list, *, max_workers: 
             progress.update(task, completed=done, total=scheduled, description=label)
 
         inventory = run_collection(catalogue, accounts, client_factory=client_factory,
-                                   max_workers=max_workers, progress=on_progress, unreachable=unreachable)
+                                   max_workers=max_workers, progress=on_progress, unreachable=unreachable,
+                                   deadlines=deadlines)
+    stopped = inventory.get("stopped_early")
+    if stopped:
+        console.print(f"[yellow]Collection stopped early: {escape(stopped['reason'])}; "
+                      f"{stopped['unfinished_tasks']} unfinished task(s) are UNKNOWN.[/yellow]", highlight=False)
     failed = len(inventory["errors"])
     if failed:
         console.print(f"[yellow]{failed} API call(s) failed; the checks that needed them are UNKNOWN "
@@ -172,10 +179,10 @@ def collect_with_progress(catalogue: Catalogue, accounts: list, *, max_workers: 
 def collect_inventory(catalogue: Catalogue, accounts: list, *, max_workers: int,
                       client_factory: Callable[[Any, str, str], Any], output_dir: Path, gzip_output: bool,
                       console: Console, unreachable: list[dict] | None = None,
-                      redactor: Redactor | None = None) -> Path:
+                      redactor: Redactor | None = None, deadlines: Deadlines | None = None) -> Path:
     """`drcheck collect`: the inventory only, optionally gzipped (and redacted)."""
     inventory = collect_with_progress(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
-                         console=console, unreachable=unreachable)
+                         console=console, unreachable=unreachable, deadlines=deadlines)
     if redactor is not None:
         inventory = redactor.inventory(inventory)
     content = inventory_json(inventory)
@@ -207,6 +214,7 @@ def collect_and_report(
     assess_options: AssessOptions | None = None,
     unreachable: list[dict] | None = None,
     pdf_worker: PdfWorker | None = None,
+    deadlines: Deadlines | None = None,
 ) -> Assessment:
     """The scan flow: collect (with a progress bar), assess, write reports, summarise.
 
@@ -216,7 +224,7 @@ def collect_and_report(
     own_worker = PdfWorker() if pdf_worker is None and "pdf" in chosen else nullcontext(pdf_worker)
     with own_worker as pdf_worker:
         inventory = collect_with_progress(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
-                             console=console, unreachable=unreachable)
+                             console=console, unreachable=unreachable, deadlines=deadlines)
         assess_options = assess_options or AssessOptions()
         assessment = assess_inventory(catalogue, inventory, assess_options)
         report_and_summarise(assessment, output_dir, formats, options, template_dir, console, pdf_worker)

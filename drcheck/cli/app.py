@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -109,6 +111,15 @@ def main() -> None:
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
     state = RunState()
+    interrupted: list[bool] = []
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        # Typer turns Ctrl-C into a silent exit code 130; remember it, so the user gets one line.
+        interrupted.append(True)
+        raise KeyboardInterrupt
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_interrupt) if in_main_thread else None
     try:
         code = command()(prog_name="drcheck", standalone_mode=False, obj=state)
     except NoArgsIsHelpError:  # the help was printed
@@ -128,4 +139,10 @@ def main() -> None:
         print(f"drcheck: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
               file=sys.stderr)
         sys.exit(EXIT_INTERNAL_ERROR)
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        print("drcheck: interrupted", file=sys.stderr)
+        sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

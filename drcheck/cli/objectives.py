@@ -19,7 +19,7 @@ import typer
 from drcheck.cli.groups import grouped, option_group
 from drcheck.cli.objectives_tables import print_assumptions, print_objectives, print_whatif
 from drcheck.cli.options import AccountOptions, CollectOptions, ConfigPath, Json, OrgOptions, Quiet
-from drcheck.cli.prepare import client_factory, console_for, resolve_accounts
+from drcheck.cli.prepare import client_factory, collection_deadlines, console_for, resolve_accounts
 from drcheck.errors import UserError
 
 OUTAGE_PANEL = "What goes down"
@@ -87,7 +87,8 @@ def _load(source: InventorySource, account: AccountOptions, org: OrgOptions, col
 
     path = source.path()
     account = _with_old_scan_regions(source, account)
-    settings = settings_from_config(load_config(config))
+    loaded = load_config(config)
+    settings = settings_from_config(loaded)
     collectors, linkers = all_collectors(), load_linkers()
     objectives = load_objectives(collectors, linkers, settings)
     live = _live_scan_asked(account, org)
@@ -100,23 +101,25 @@ def _load(source: InventorySource, account: AccountOptions, org: OrgOptions, col
     if path is not None:
         data = read_inventory(path)
     else:
-        data = _scan(objectives, collectors, linkers, source, account, org, collection)
+        data = _scan(objectives, collectors, linkers, source, account, org, collection, loaded)
     return objectives.model, prepare(link(data, linkers), objectives.model, settings)
 
 
 def _scan(objectives: Any, collectors: Any, linkers: Any, source: InventorySource, account: AccountOptions,
-          org: OrgOptions, collection: CollectOptions) -> dict:
+          org: OrgOptions, collection: CollectOptions, config: Any = None) -> dict:
     """Collect only what the objectives model reads, through the scan's targets and collection."""
     from drcheck.inventory import inventory_json
     from drcheck.outputs import write_files
     from drcheck.pipeline import Catalogue
     from drcheck.runs import collect_with_progress
 
+    deadlines = collection_deadlines(collection, config)
     targets, unreachable = resolve_accounts(account, org, collection)
     catalogue = Catalogue(collectors, linkers, rules=(), objectives=objectives)
     inventory = collect_with_progress(catalogue, targets, max_workers=collection.max_workers,
-                                      client_factory=client_factory(collection), console=console_for(source.quiet),
-                                      unreachable=unreachable)
+                                      client_factory=client_factory(collection, deadlines),
+                                      console=console_for(source.quiet), unreachable=unreachable,
+                                      deadlines=deadlines)
     if source.save_inventory is not None:
         write_files(source.save_inventory.parent, {source.save_inventory.name: inventory_json(inventory)})
     return inventory

@@ -113,7 +113,14 @@ ExcludeName = Annotated[list[str] | None, typer.Option("--exclude-name", metavar
 MaxWorkers = Annotated[int, typer.Option("--max-workers", min=1, max=64, metavar="N", rich_help_panel=COLLECT_PANEL,
                                          help="Concurrent API calls.")]
 MaxRate = Annotated[float | None, typer.Option("--max-rate", min=0.1, metavar="RATE", rich_help_panel=COLLECT_PANEL,
-                                               help="Max requests/second per service, Region and account.")]
+                                               help="Max requests/second per API, Region and account.")]
+CallDeadline = Annotated[str | None, typer.Option(
+    "--call-deadline", metavar="DURATION", rich_help_panel=COLLECT_PANEL,
+    help="Longest one AWS call may take, retries included (e.g. 90s, 2m; default 2m); a call past it is UNKNOWN.")]
+ScanDeadline = Annotated[str | None, typer.Option(
+    "--scan-deadline", metavar="DURATION", rich_help_panel=COLLECT_PANEL,
+    help="Longest the whole collection may take (e.g. 30m, 2h; default none); what is left is UNKNOWN and the "
+         "report is still written.")]
 Debug = Annotated[bool, typer.Option("--debug", envvar="DRCHECK_DEBUG", show_envvar=True, rich_help_panel=GENERAL_PANEL,
                                      help="Show tracebacks and botocore's request log.")]
 NoColor = Annotated[bool, typer.Option("--no-color", rich_help_panel=GENERAL_PANEL,
@@ -174,12 +181,14 @@ class OrgOptions:
 @option_group
 @dataclass(frozen=True)
 class CollectOptions:
-    """How collection runs: concurrency and request pacing."""
+    """How collection runs: concurrency, request pacing and deadlines."""
 
     reads: ClassVar[tuple[str, ...]] = ("AWS_MAX_ATTEMPTS",)
 
     max_workers: MaxWorkers = 16
     max_rate: MaxRate = None
+    call_deadline: CallDeadline = None
+    scan_deadline: ScanDeadline = None
 
 
 @option_group

@@ -124,8 +124,16 @@ def resolve_accounts(account: AccountOptions, org: OrgOptions | None = None,
                                          max_workers=collect.max_workers))
 
 
-def client_factory(collect: CollectOptions) -> Any:
-    """The scan's client factory: retries, pool size and pacing from the collection options."""
+def collection_deadlines(collect: CollectOptions, config: Any = None) -> Any:
+    """Call and scan deadlines: the flags, else drcheck.yaml's `collect:` section, else the defaults."""
+    from drcheck.collect.workers import resolve_deadlines
+
+    return resolve_deadlines(collect.call_deadline, collect.scan_deadline, getattr(config, "collect", None))
+
+
+def client_factory(collect: CollectOptions, deadlines: Any = None) -> Any:
+    """The scan's client factory: retries, pool size, pacing and timeouts from the collection options."""
     from drcheck.collect.session import client_config, make_client_factory
 
-    return make_client_factory(client_config(collect.max_workers), collect.max_rate)
+    call = deadlines.call if deadlines is not None else None
+    return make_client_factory(client_config(collect.max_workers, call_deadline=call), collect.max_rate)

@@ -24,7 +24,14 @@ from drcheck.cli.options import (
     ReportFlags,
     RuleOptions,
 )
-from drcheck.cli.prepare import client_factory, console_for, prepare_run, resolve_accounts, with_assess_options
+from drcheck.cli.prepare import (
+    client_factory,
+    collection_deadlines,
+    console_for,
+    prepare_run,
+    resolve_accounts,
+    with_assess_options,
+)
 
 
 @grouped
@@ -43,10 +50,12 @@ def scan(
 
     formats = output.chosen_formats()
     prepared = with_assess_options(prepare_run(rules, report), assess_flags, recording, "scan")
+    deadlines = collection_deadlines(collection, prepared.config)
     targets, unreachable = resolve_accounts(account, org, collection)
     console = console_for(output.quiet)
     result = collect_and_report(prepared.catalogue, targets, max_workers=collection.max_workers,
-                                client_factory=client_factory(collection), output_dir=output.destination(),
+                                client_factory=client_factory(collection, deadlines), deadlines=deadlines,
+                                output_dir=output.destination(),
                                 formats=formats, options=prepared.options,
                                 template_dir=prepared.template_dir, assess_options=prepared.assess_options,
                                 console=console, unreachable=unreachable)
@@ -69,9 +78,11 @@ def collect(
     from drcheck.runs import collect_inventory
 
     prepared = prepare_run(rules)
+    deadlines = collection_deadlines(collection, prepared.config)
     targets, unreachable = resolve_accounts(account, org, collection)
     collect_inventory(prepared.catalogue, targets, max_workers=collection.max_workers,
-                      client_factory=client_factory(collection), output_dir=output_dir, gzip_output=gzip_output,
+                      client_factory=client_factory(collection, deadlines), deadlines=deadlines,
+                      output_dir=output_dir, gzip_output=gzip_output,
                       console=console_for(quiet), unreachable=unreachable,
                       redactor=Redactor(redaction_key()) if redact else None)
 

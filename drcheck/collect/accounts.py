@@ -20,6 +20,9 @@ from drcheck.errors import UserError
 from drcheck.yamlfile import check_schema, read_yaml
 
 DEFAULT_ORG_ROLE = "OrganizationAccountAccessRole"
+# The organization discovery calls below (the read-only guard allows these and nothing else here).
+ORGANIZATION_OPERATIONS = {"organizations": ("ListAccounts", "ListRoots", "ListAccountsForParent",
+                                             "ListOrganizationalUnitsForParent")}
 
 ACCOUNTS_FILE_SCHEMA: dict = {
     "type": "array",
@@ -167,7 +170,8 @@ def open_accounts(
 
     reachable: list[AccountTarget] = []
     unreachable: list[dict] = []
-    with cf.ThreadPoolExecutor(max_workers=max(1, min(max_workers, 8)), thread_name_prefix="drcheck-account") as pool:
+    pool = cf.ThreadPoolExecutor(max_workers=max(1, min(max_workers, 8)), thread_name_prefix="drcheck-account")
+    try:
         futures = {pool.submit(open_one, spec): spec for spec in specs}
         for future in cf.as_completed(futures):
             spec = futures[future]
@@ -176,11 +180,21 @@ def open_accounts(
             except UserError as exc:
                 unreachable.append({"account_id": spec.account_id, "name": spec.name, "reason": str(exc)})
                 continue
+            except Exception as exc:  # noqa: BLE001 - an odd STS/EC2 answer makes one account unreachable, not the run fail
+                unreachable.append({"account_id": spec.account_id, "name": spec.name,
+                                    "reason": f"unexpected answer while opening the account: {type(exc).__name__}: "
+                                              f"{' '.join(str(exc).split())[:200]}"})
+                continue
             if target.regions:
                 reachable.append(target)
             else:
                 unreachable.append({"account_id": spec.account_id, "name": spec.name,
                                     "reason": "none of the requested Regions is enabled for this account"})
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: no queued account is opened any more
+        raise
+    finally:
+        pool.shutdown(wait=False)
     reachable.sort(key=lambda t: t.account_id)
     unreachable.sort(key=lambda u: u["account_id"])
     return reachable, unreachable

@@ -1,17 +1,22 @@
 """Runs a Plan against AWS accounts and returns the inventory: the only code that calls AWS.
 
-Scheduling only: the calls are in calls.py and the resource records in records.py.
-Concurrency: one bounded thread pool; the main thread alone schedules work and merges results,
-so workers never wait on each other. Each list call is one task; each resource's detail calls are
-one task, run in declared order because later details may use earlier results (DynamoDB tags need
+Scheduling only: the calls are in calls.py and the resource records in records.py, the worker
+threads and deadlines in workers.py.
+Concurrency: one bounded pool of worker threads; the main thread alone schedules work and merges
+results, so workers never wait on each other and never touch shared state (a detail task works on
+its own copy of the resource). Each list call is one task; each resource's detail calls are one
+task, run in declared order because later details may use earlier results (DynamoDB tags need
 the ARN that DescribeTable returns). Children (e.g. backup selections) are listed once their
 parent type is complete in that account and Region.
+
+A scan always ends: a call gets `Deadlines.call` seconds (all its attempts), the collection
+`Deadlines.scan`; work that did not finish in time becomes UNKNOWN with that reason and the
+inventory is still returned. Ctrl-C cancels queued work at once and stops running work at its
+next call (KeyboardInterrupt propagates; nothing is returned).
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +29,7 @@ from drcheck import __version__
 from drcheck.collect.calls import CallError, call_error, list_items, run_details
 from drcheck.collect.plan import Plan, PlannedCollector
 from drcheck.collect.records import finish_resource, new_resource
+from drcheck.collect.workers import Deadlines, Task, WorkerPool
 from drcheck.collectors.spec import Collector
 from drcheck.model import INVENTORY_SCHEMA_VERSION
 
@@ -56,6 +62,7 @@ def collect(
     progress: ProgressCallback | None = None,
     now: datetime | None = None,
     unreachable: list[dict] | None = None,
+    deadlines: Deadlines | None = None,
 ) -> dict:
     """Collect what `plan` asks for from every account and Region; returns the inventory dict."""
     started = now or datetime.now(UTC)
@@ -65,10 +72,12 @@ def collect(
                 key = (pc.collector.service, region)
                 if key not in account.clients:
                     account.clients[key] = client_factory(account.session, pc.collector.service, region)
-    run = _Run(plan, accounts, progress)
-    with cf.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="drcheck") as pool:
-        run.execute(pool)
-    return {
+    pool = WorkerPool(max_workers, deadlines or Deadlines())
+    clients = [client for account in accounts for client in account.clients.values()]
+    run = _Run(plan, accounts, progress, pool)
+    with pool.watching(clients):
+        run.execute()
+    inventory = {
         "schema_version": INVENTORY_SCHEMA_VERSION,
         "tool": f"drcheck {__version__}",
         "generated_at": started.isoformat(timespec="seconds"),
@@ -85,6 +94,9 @@ def collect(
         "resources": run.resources,
         "errors": run.errors,
     }
+    if pool.stopped is not None:
+        inventory["stopped_early"] = {"reason": pool.stopped, "unfinished_tasks": pool.unfinished}
+    return inventory
 
 
 def _regions_for(collector: Collector, account: AccountTarget) -> list[str]:
@@ -99,43 +111,27 @@ def _scope_region(collector: Collector, region: str) -> str:
 class _Run:
     """State of one collection run. Only the main thread mutates it."""
 
-    def __init__(self, plan: Plan, accounts: list[AccountTarget], progress: ProgressCallback | None):
+    def __init__(self, plan: Plan, accounts: list[AccountTarget], progress: ProgressCallback | None,
+                 pool: WorkerPool):
         self.plan = plan
         self.accounts = accounts
         self.progress = progress
+        self.pool = pool
         self.resources: list[dict] = []
         self.errors: list[dict] = []
         self.collections: dict[tuple[str, str, str], dict] = {}
         self.outstanding: dict[tuple[str, str, str], int] = defaultdict(int)
-        self.parents_done: dict[tuple[str, str, str], list[dict]] = {}
-        self.futures: dict[cf.Future, tuple[Callable[[cf.Future], None], str]] = {}
-        self.scheduled = 0
-        self.done = 0
 
     # -- scheduling ---------------------------------------------------------------------------
 
-    def execute(self, pool: cf.ThreadPoolExecutor) -> None:
-        self.pool = pool
+    def execute(self) -> None:
         for account in self.accounts:
             for pc in self.plan.collectors:
                 if pc.collector.parent:
                     continue
                 for region in _regions_for(pc.collector, account):
                     self._start_listing(pc, account, region, parents=None)
-        while self.futures:
-            finished, _ = cf.wait(list(self.futures), return_when=cf.FIRST_COMPLETED)
-            label = ""
-            for future in finished:
-                handler, label = self.futures.pop(future)
-                self.done += 1
-                handler(future)
-            if self.progress:
-                self.progress(self.done, self.scheduled, label)
-
-    def _submit(self, fn: Callable, handler: Callable[[cf.Future], None], label: str, *args) -> None:
-        future = self.pool.submit(fn, *args)
-        self.futures[future] = (handler, label)
-        self.scheduled += 1
+        self.pool.run(self.progress)
 
     def _scope_key(self, pc: PlannedCollector, account: AccountTarget, region: str):
         return (account.account_id, _scope_region(pc.collector, region), pc.resource_type)
@@ -152,58 +148,88 @@ class _Run:
         }
         client = account.clients[(pc.collector.service, region)]
         label = f"{account.account_id} {scope[1]} {pc.collector.service}"
+        collector = pc.collector
         if parents is None:
+            parents_params: list[tuple[dict | None, dict]] = [(None, {})]
+        else:
+            parents_params = [(parent, {param: jmespath.search(parent_field, parent["properties"])
+                                        for param, parent_field in collector.parent_params.items()})
+                              for parent in parents]
+        for parent, params in parents_params:
             self.outstanding[scope] += 1
-            self._submit(list_items, lambda f: self._listed(f, pc, account, region, None), label,
-                         client, pc.collector, {})
-            return
-        for parent in parents:
-            params = {}
-            for param, parent_field in pc.collector.parent_params.items():
-                params[param] = jmespath.search(parent_field, parent["properties"])
-            self.outstanding[scope] += 1
-            self._submit(list_items, functools.partial(self._listed, pc=pc, account=account, region=region,
-                                                       parent=parent), label, client, pc.collector, params)
-        if not parents:
+            self.pool.submit(Task(
+                label=label, operation=collector.list_operation, fn=list_items, args=(client, collector, params),
+                done=lambda items, p=parent: self._listed(items, pc, account, region, p),
+                failed=lambda exc, p=parent: self._list_failed(exc, pc, account, region, p)))
+        if parents is not None and not parents:
             self._scope_complete(pc, account, region)
 
-    def _listed(self, future: cf.Future, pc: PlannedCollector, account: AccountTarget, region: str,
+    def _list_failed(self, exc: BaseException, pc: PlannedCollector, account: AccountTarget, region: str,
+                     parent: dict | None) -> None:
+        """A failed, timed-out or cancelled list call: every rule on this type here becomes UNKNOWN."""
+        scope = self._scope_key(pc, account, region)
+        collector = pc.collector
+        error = call_error(collector.list_operation, collector.list_permission, exc)
+        if error.error_code in collector.not_configured:
+            self._listed([], pc, account, region, parent)
+            return
+        self._record_error(account, scope[1], collector, error, parent)
+        record = self.collections[scope]
+        record["status"] = "error"
+        record.setdefault("errors", []).append(error.as_dict())
+        self._task_done(pc, account, region)
+
+    def _listed(self, items: list, pc: PlannedCollector, account: AccountTarget, region: str,
                 parent: dict | None) -> None:
         scope = self._scope_key(pc, account, region)
         collector = pc.collector
-        try:
-            items = future.result()
-        except Exception as exc:  # recorded, and every rule on this type here becomes UNKNOWN
-            error = call_error(collector.list_operation, collector.list_permission, exc)
-            if error.error_code in collector.not_configured:
-                items = []
-            else:
-                self._record_error(account, scope[1], collector, error, parent)
-                record = self.collections[scope]
-                record["status"] = "error"
-                record.setdefault("errors", []).append(error.as_dict())
-                items = []
         client = account.clients[(collector.service, region)]
         new = [new_resource(collector, item, account, scope[1], parent) for item in items]
         listed = frozenset(r["id"] for r in new)
+        details = pc.details()
         for resource in new:
             self.resources.append(resource)
-            details = pc.details()
-            if details:
-                self.outstanding[scope] += 1
-                self._submit(run_details, functools.partial(self._detailed, resource=resource, pc=pc, account=account,
-                                                            region=region),
-                             f"{account.account_id} {resource['region']} {collector.service}",
-                             client, collector, details, resource, listed)
-            else:
+            if not details:
                 finish_resource(collector, resource, account)
+                continue
+            self.outstanding[scope] += 1
+            # The worker fills its own copy; the main thread takes what it found (all of it, or
+            # what it had when its time ran out), so an abandoned call can never race a reader.
+            work = {**resource, "properties": dict(resource["properties"]),
+                    "unavailable": dict(resource["unavailable"])}
+            self.pool.submit(Task(
+                label=f"{account.account_id} {resource['region']} {collector.service}",
+                operation=details[0].operation, fn=run_details, args=(client, collector, details, work, listed),
+                done=lambda errors, r=resource, w=work: self._detailed(r, w, errors, pc, account, region),
+                failed=lambda exc, r=resource, w=work: self._details_stopped(r, w, exc, pc, account, region)))
         self._task_done(pc, account, region)
 
-    def _detailed(self, future: cf.Future, resource: dict, pc: PlannedCollector, account: AccountTarget,
-                  region: str) -> None:
+    def _detailed(self, resource: dict, work: dict, errors: list[CallError], pc: PlannedCollector,
+                  account: AccountTarget, region: str) -> None:
         # run_details never raises: each failed call is recorded on the resource.
-        for error in future.result():
+        resource["properties"], resource["unavailable"] = work["properties"], work["unavailable"]
+        for error in errors:
             self._record_error(account, resource["region"], pc.collector, error, resource)
+        finish_resource(pc.collector, resource, account)
+        self._task_done(pc, account, region)
+
+    def _details_stopped(self, resource: dict, work: dict, exc: BaseException, pc: PlannedCollector,
+                         account: AccountTarget, region: str) -> None:
+        """Details cut short (deadline, cancellation, a bug): keep what was read, the rest is UNKNOWN."""
+        # dict() copies are atomic under the GIL, even while an abandoned worker still writes.
+        properties, unavailable = dict(work["properties"]), dict(work["unavailable"])
+        recorded = False
+        for detail in pc.details():
+            if detail.key in properties or detail.key in unavailable:
+                continue
+            if detail.skip_if_present and properties.get(detail.skip_if_present) is not None:
+                continue
+            error = call_error(detail.operation, detail.permission, exc)
+            unavailable[detail.key] = error.as_dict()
+            if not recorded:  # one inventory error per resource, not one per detail it could not read
+                self._record_error(account, resource["region"], pc.collector, error, resource)
+                recorded = True
+        resource["properties"], resource["unavailable"] = properties, unavailable
         finish_resource(pc.collector, resource, account)
         self._task_done(pc, account, region)
 
@@ -244,3 +270,4 @@ class _Run:
 
 def _in_scope(resource: dict, scope_region: str) -> bool:
     return scope_region == GLOBAL_REGION or resource["region"] == scope_region
+

@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 import botocore.session
@@ -19,41 +21,93 @@ from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
 from drcheck import __version__
-from drcheck.collect.guard import install_read_only_guard
+from drcheck.collect.answers import install_answer_check
+from drcheck.collect.guard import AllowList, allowed_operations, install_read_only_guard
 from drcheck.collect.runner import AccountTarget
 from drcheck.errors import UserError
 
 ENABLED_OPT_IN = {"opt-in-not-required", "opted-in"}
 
+# The calls drcheck makes outside the collectors, here and in doctor (the read-only guard allows
+# them, and nothing else beyond the collectors' declarations).
+IDENTITY_OPERATIONS = {"sts": ("GetCallerIdentity", "AssumeRole"), "ec2": ("DescribeRegions",)}
 
 DEFAULT_MAX_ATTEMPTS = 6
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 60.0
 
 
-def client_config(max_workers: int, max_attempts: int | None = None) -> Config:
-    """Adaptive retries absorb throttling; the pool matches our threads; timeouts stop a hung scan.
+def client_config(max_workers: int, max_attempts: int | None = None, call_deadline: float | None = None) -> Config:
+    """Adaptive retries absorb throttling; the pool matches our threads; timeouts stop a hung call.
 
-    AWS_MAX_ATTEMPTS (the standard AWS setting) overrides our default number of attempts.
+    AWS_MAX_ATTEMPTS (the standard AWS setting) overrides our default number of attempts. A call
+    deadline shorter than the default timeouts shortens them too, so that botocore itself gives
+    up on a silent connection within the deadline (a trickled answer is the runner's to cut).
     """
     if max_attempts is None:
-        raw = os.environ.get("AWS_MAX_ATTEMPTS", str(DEFAULT_MAX_ATTEMPTS))
-        try:
-            max_attempts = max(1, int(raw))
-        except ValueError:
-            raise UserError(f"AWS_MAX_ATTEMPTS must be a number, got {raw!r}") from None
+        max_attempts = environment_attempts() or DEFAULT_MAX_ATTEMPTS
+    limit = call_deadline if call_deadline else None
     return Config(
         retries={"mode": "adaptive", "max_attempts": max_attempts},
         max_pool_connections=max(10, max_workers),
-        connect_timeout=10,
-        read_timeout=60,
+        connect_timeout=min(CONNECT_TIMEOUT, limit) if limit else CONNECT_TIMEOUT,
+        read_timeout=min(READ_TIMEOUT, limit) if limit else READ_TIMEOUT,
         user_agent_extra=f"drcheck/{__version__}",
     )
 
 
+def environment_attempts(environ: Mapping[str, str] | None = None) -> int | None:
+    """AWS_MAX_ATTEMPTS as a number of attempts (None when unset); UserError when it is not one."""
+    raw = (os.environ if environ is None else environ).get("AWS_MAX_ATTEMPTS")
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise UserError(f"AWS_MAX_ATTEMPTS must be a whole number of attempts, got {raw!r}") from None
+    if not 1 <= value <= 100:
+        raise UserError(f"AWS_MAX_ATTEMPTS must be between 1 and 100, got {value}")
+    return value
+
+
+def check_aws_environment(environ: Mapping[str, str] | None = None) -> None:
+    """The standard AWS settings botocore reads from the environment, checked before any client is made.
+
+    botocore raises a bare ValueError deep inside client creation for these; one line here says
+    which variable is wrong.
+    """
+    environ = os.environ if environ is None else environ
+    environment_attempts(environ)
+    for name, value in environ.items():
+        if name == "AWS_ENDPOINT_URL" or (name.startswith("AWS_ENDPOINT_URL_") and value):
+            parsed = urlsplit(value.strip())
+            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                raise UserError(f"{name} must be an http(s) URL such as https://example.com, got {value!r}")
+            try:
+                parsed.port  # noqa: B018 - raises on a port that is not a number
+            except ValueError:
+                raise UserError(f"{name} has an invalid port: {value!r}") from None
+    mode = environ.get("AWS_RETRY_MODE")
+    if mode and mode not in ("legacy", "standard", "adaptive"):
+        raise UserError(f"AWS_RETRY_MODE must be legacy, standard or adaptive, got {mode!r}")
+    bundle = environ.get("AWS_CA_BUNDLE")
+    if bundle and not os.path.isfile(bundle):
+        raise UserError(f"AWS_CA_BUNDLE names no readable file: {bundle!r}")
+
+
+def new_client(session: Any, service: str, region: str, config: Config | None = None) -> Any:
+    """session.client, with botocore's configuration errors as one UserError line."""
+    try:
+        return session.client(service, region_name=region, config=config)
+    except (ValueError, BotoCoreError) as exc:
+        raise UserError(f"Cannot set up the AWS {service} client for {region}: {' '.join(str(exc).split())}") from None
+
+
 class RateLimiter:
-    """At most `rate` requests per second through one client (retries included), shared by threads.
+    """At most `rate` requests per second through one API endpoint (retries included), shared by threads.
 
     A scan must never starve the client's own workloads of their API quota, which AWS counts per
-    account, Region and API.
+    account, Region and API; `elb` and `elbv2` are one API (elasticloadbalancing) and share a pacer.
     """
 
     def __init__(self, rate: float):
@@ -70,23 +124,31 @@ class RateLimiter:
             time.sleep(start - now)
 
 
-def make_client_factory(config: Config, max_rate: float | None = None):
+def make_client_factory(config: Config, max_rate: float | None = None, allowed: AllowList | None = None):
     """Clients are made on the main thread before workers start (boto3 sessions are not thread-safe).
 
-    Each client refuses non-read operations and, with `max_rate`, paces its requests.
+    Each client refuses every operation drcheck does not declare and, with `max_rate`, paces its
+    requests with one pacer per account (session), Region and API endpoint.
     """
+    allowed = allowed if allowed is not None else allowed_operations()
+    pacers: dict[tuple[Any, str, str], RateLimiter] = {}
 
     def make_client(session: Any, service: str, region: str) -> Any:
-        client = session.client(service, region_name=region, config=config)
-        install_read_only_guard(client)
+        client = new_client(session, service, region, config)
+        install_read_only_guard(client, allowed)
+        install_answer_check(client)
         if max_rate:
-            client.meta.events.register("before-send", RateLimiter(max_rate).acquire)
+            # The session object itself is the account's key (held here, so its id cannot be reused).
+            key = (session, region, client.meta.service_model.endpoint_prefix)
+            pacer = pacers.setdefault(key, RateLimiter(max_rate))
+            client.meta.events.register("before-send", pacer.acquire)
         return client
 
     return make_client
 
 
 def base_session(profile: str | None) -> boto3.Session:
+    check_aws_environment()
     try:
         return boto3.Session(profile_name=profile) if profile else boto3.Session()
     except ProfileNotFound as exc:
@@ -132,9 +194,7 @@ def check_region_names(session: boto3.Session, regions: list[str]) -> None:
 
 def caller_identity(session: boto3.Session, region: str) -> dict:
     try:
-        sts = session.client("sts", region_name=region)
-        install_read_only_guard(sts)
-        return sts.get_caller_identity()
+        return read_only_client(session, "sts", region).get_caller_identity()
     except NoCredentialsError:
         raise UserError(
             "No AWS credentials found: configure a profile (--profile), environment variables, SSO "
@@ -153,8 +213,10 @@ def assume_role(session: boto3.Session, role_arn: str, external_id: str | None, 
 
 
 def read_only_client(session: boto3.Session, service: str, region: str) -> Any:
-    client = session.client(service, region_name=region)
+    """A client for identity and discovery calls, guarded like every other (AWS_MAX_ATTEMPTS honoured)."""
+    client = new_client(session, service, region)
     install_read_only_guard(client)
+    install_answer_check(client)
     return client
 
 
@@ -196,9 +258,7 @@ def assume_role_with(sts: Any, role_arn: str, external_id: str | None, region: s
 def enabled_regions(session: boto3.Session, region: str) -> list[str]:
     """Regions enabled for the account (opt-in Regions only once opted in)."""
     try:
-        ec2 = session.client("ec2", region_name=region)
-        install_read_only_guard(ec2)
-        answer = ec2.describe_regions(AllRegions=True)
+        answer = read_only_client(session, "ec2", region).describe_regions(AllRegions=True)
     except ClientError as exc:
         error = exc.response.get("Error", {})
         raise UserError(f"Cannot list the account's Regions (ec2:DescribeRegions): {error.get('Code')}") from None

@@ -167,7 +167,7 @@ def _covering(index: ResourceIndex, resource: dict, selections: list[dict], plan
     covering: list[dict] = []
     opted_in, opt_in_problem = _opt_in(index, settings, resource)
     for selection in selections:
-        problem = index.detail_problem(selection, "BackupSelection")
+        problem = index.body_problem(selection, "BackupSelection")
         if problem:
             problems.append(problem)
             continue

@@ -36,7 +36,7 @@ def link_backup_copy_regions(index: ResourceIndex) -> None:
                                 index.problem(*scope, "AWS::Backup::BackupSelection")) if p]
         copies: list[dict] = []
         for selection in selections_by_scope.get(scope, []):
-            problem = index.detail_problem(selection, "BackupSelection")
+            problem = index.body_problem(selection, "BackupSelection")
             if problem:
                 problems.append(problem)
                 continue
@@ -50,7 +50,7 @@ def link_backup_copy_regions(index: ResourceIndex) -> None:
             if plan is None:
                 problems.append("the selection's plan was not listed")
                 continue
-            problem = index.detail_problem(plan, "BackupPlan")
+            problem = index.body_problem(plan, "BackupPlan")
             if problem:
                 problems.append(problem)
                 continue

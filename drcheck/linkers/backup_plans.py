@@ -32,7 +32,7 @@ def _retention(lifecycle: dict | None) -> dict:
 def link_plan_facts(index: ResourceIndex) -> None:
     """derived.copy_destinations, rule_schedules and retention of every plan."""
     for plan in index.of_type(PLAN):
-        problem = index.detail_problem(plan, "BackupPlan")
+        problem = index.body_problem(plan, "BackupPlan")
         if problem:
             for name in ("copy_destinations", "rule_schedules", "retention"):
                 index.set_unknown(plan, name, problem)

@@ -97,7 +97,7 @@ def link_dlm_policies(index: ResourceIndex) -> None:
         for policy in policies_by_scope.get(scope, []):
             if policy["properties"].get("State") not in (None, "ENABLED"):
                 continue  # the list call already says it does not run
-            problem = index.detail_problem(policy, "Policy")
+            problem = index.body_problem(policy, "Policy")
             if problem:
                 problems.append(problem)
                 continue
@@ -142,7 +142,7 @@ def _schedule_facts(schedule: dict, region: str) -> dict:
 def link_policy_schedules(index: ResourceIndex) -> None:
     """derived.schedules: each schedule's longest gap, retention in days and copy Regions."""
     for policy in index.of_type(POLICY):
-        problem = index.detail_problem(policy, "Policy")
+        problem = index.body_problem(policy, "Policy")
         if problem:
             index.set_unknown(policy, "schedules", problem)
             continue

@@ -88,6 +88,14 @@ class ResourceIndex:
             return f"{resource['resource_type']} {resource['id']}: {entry.get('reason')}"
         return f"{resource['resource_type']} {resource['id']}: {key} missing"
 
+    def body_problem(self, resource: dict, key: str) -> str | None:
+        """Like detail_problem, for a detail whose answer must be an object (GetBackupPlan's BackupPlan):
+        an HTTP 200 answer without it (or with something else there) is no answer, not "none"."""
+        problem = self.detail_problem(resource, key)
+        if problem is None and not isinstance(resource["properties"][key], dict):
+            return f"{resource['resource_type']} {resource['id']}: the answer has no {key}"
+        return problem
+
     def derived(self, resource: dict, name: str) -> Any:
         """Another linker's derived field of this resource: its value, or Unknown with the reason."""
         self._check_key(resource["resource_type"], f"derived.{name}")

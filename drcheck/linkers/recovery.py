@@ -48,7 +48,7 @@ def link_backup_schedule(index: ResourceIndex) -> None:
             if plan is None:
                 problems.append(f"backup plan {covering.get('BackupPlanId')} not in the inventory")
                 continue
-            problem = index.detail_problem(plan, "BackupPlan")
+            problem = index.body_problem(plan, "BackupPlan")
             if problem:
                 problems.append(problem)
                 continue

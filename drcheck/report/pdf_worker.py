@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -75,6 +76,9 @@ class PdfWorker:
 
 def _serve(connection: Any) -> None:
     """The worker: warm WeasyPrint up, then render each HTML it receives until told to stop."""
+    # Ctrl-C reaches the whole process group; the parent decides what happens (it closes the pipe,
+    # and the loop below ends), so the worker ignores it rather than print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         render_pdf("<p>warm-up</p>")  # imports WeasyPrint and loads the fonts before any real work
     except Exception:  # noqa: BLE001 - the real render reports the problem in full
