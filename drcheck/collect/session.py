@@ -144,6 +144,7 @@ def make_client_factory(config: Config, max_rate: float | None = None, allowed: 
             client.meta.events.register("before-send", pacer.acquire)
         return client
 
+    make_client.pacers = pacers  # type: ignore[attr-defined]  # (session, Region, endpoint) -> pacer, for tests
     return make_client
 
 
