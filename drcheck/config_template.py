@@ -55,6 +55,14 @@ workloads:
 # standard (24h, 24h); entries here add tiers or override those, e.g.
 #   gold: {rpo: 5m, rto: 30m, description: card payments}
 tiers: {}
+
+# How long collection may take; past a deadline what is missing is UNKNOWN and the report is
+# still written. A duration (90s, 2m, 1h) or "none".
+collect:
+  # Longest one AWS call may take, retries included.
+  call_deadline: 2m
+  # Longest the whole collection may take.
+  scan_deadline: none
 """
 
 
