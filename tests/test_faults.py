@@ -9,7 +9,6 @@ nothing here asserts on speed: the 900 s subprocess limit only catches a real ha
 from __future__ import annotations
 
 import json
-import logging
 import os
 import signal
 import socket
@@ -21,6 +20,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.conftest import report_folder
 from tests.faultproxy import Fault, FaultProxy
 
 HANG_GUARD = 900  # seconds; only a hang reaches it
@@ -38,33 +38,47 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def moto_account():
-    """moto's HTTP server with the demo company seeded (Backup selections and DLM answered locally)."""
-    from moto.server import ThreadedMotoServer
-
+def moto_account(tmp_path_factory):
+    """moto's HTTP server, in its own process (moto's state is per process: another module's server in
+    this worker must not see our company), with the demo company seeded (Backup selections and DLM
+    answered locally by the seeding session)."""
     from drcheck.demo.emulator import MissingApiEmulator
     from drcheck.demo.seed import seed_company
 
-    for name in ("werkzeug", "moto"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
     port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
-    MissingApiEmulator().install(session)
-    saved = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL", "MOTO_EC2_LOAD_DEFAULT_AMIS")}
-    os.environ.update({"AWS_ENDPOINT_URL": endpoint, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
+    log = (tmp_path_factory.mktemp("moto") / "moto.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], env=env,
+                              stdout=log, stderr=subprocess.STDOUT)
     try:
-        seed_company(session)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
+        started = time.monotonic()
+        while not _accepts(port):
+            assert server.poll() is None and time.monotonic() - started < HANG_GUARD, "moto's server did not start"
+            time.sleep(0.1)
+        endpoint = f"http://127.0.0.1:{port}"
+        session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                region_name="us-east-1")
+        MissingApiEmulator().install(session)
+        saved = os.environ.get("AWS_ENDPOINT_URL")
+        os.environ["AWS_ENDPOINT_URL"] = endpoint
+        try:
+            seed_company(session)
+        finally:
+            if saved is None:
+                os.environ.pop("AWS_ENDPOINT_URL")
             else:
-                os.environ[key] = value
-    yield endpoint
-    server.stop()
+                os.environ["AWS_ENDPOINT_URL"] = saved
+        yield endpoint
+    finally:
+        server.terminate()
+        server.wait(timeout=HANG_GUARD)
+        log.close()
+
+
+def _accepts(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _environment(endpoint: str) -> dict[str, str]:
@@ -103,6 +117,7 @@ def complete_report(result: subprocess.CompletedProcess, out: Path) -> dict:
     """The run ended well: exit 0, no traceback, every output there and valid UTF-8; the findings."""
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
+    out = report_folder(out)
     for name in OUTPUTS:
         content = (out / name).read_bytes()
         assert content, name
@@ -191,7 +206,7 @@ def test_scan_deadline_writes_the_report_with_what_was_collected(moto_account, t
     tables = [f for f in findings if f["resource_type"] == "AWS::DynamoDB::Table"]
     assert tables and all(f["status"] in ("UNKNOWN", "NOT_APPLICABLE") for f in tables)
     assert any("scan deadline" in f.get("reason", "") for f in tables)
-    inventory = json.loads((out / "inventory.json").read_text())
+    inventory = json.loads((report_folder(out) / "inventory.json").read_text())
     assert "scan deadline" in inventory["stopped_early"]["reason"]
 
 
