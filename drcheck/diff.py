@@ -26,8 +26,13 @@ def read_findings(path: Path) -> dict[str, Any]:
         raise UserError(f"Cannot read findings {path}: {exc.strerror or exc}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"Findings {path} is not valid JSON: {exc}") from None
+    except (RecursionError, ValueError):  # nesting or integers beyond what a findings.json holds
+        raise UserError(f"Findings {path} is not a drcheck findings.json (nested too deeply or a huge number)") from None
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         raise UserError(f"{path} is not a drcheck findings.json (no findings list)")
+    if not all(isinstance(f, dict) and isinstance(f.get("rule_id"), str) and isinstance(f.get("status"), str)
+               for f in data["findings"]):
+        raise UserError(f"{path} is not a drcheck findings.json (a finding lacks rule_id or status)")
     return data
 
 

@@ -11,7 +11,7 @@ from drcheck.collect.guard import MutatingCallBlocked, allowed_operations, decla
 from drcheck.collect.session import check_aws_environment, client_config, make_client_factory
 from drcheck.collectors import all_collectors
 from drcheck.errors import UserError
-from drcheck.linkers import Linker, link_inventory
+from drcheck.linkers import Linker
 
 
 def test_every_declared_operation_is_a_read():
@@ -100,15 +100,17 @@ def test_real_answers_pass(protocol, body):
 
 
 def test_a_linker_that_raises_makes_only_its_missing_facts_unknown():
-    def link(index):
+    from drcheck.link import link
+
+    def stamp(index):
         first, second = index.of_type("AWS::S3::Bucket")
         index.set_derived(first, "odd", True)
         second["properties"]["Broken"].get("x")  # None.get: data no check foresaw
 
-    linker = Linker(name="odd-facts", provides={"AWS::S3::Bucket": ("odd",)}, requires={}, link=link)
+    linker = Linker(name="odd-facts", provides={"AWS::S3::Bucket": ("odd",)}, reads={}, link=stamp)
     resources = [{"resource_type": "AWS::S3::Bucket", "id": name, "region": "us-east-1", "account_id": "1",
                   "properties": {"Broken": None}, "unavailable": {}} for name in ("a", "b")]
-    linked = link_inventory({"resources": resources, "collections": []}, [linker])
+    linked = link({"resources": resources, "collections": []}, [linker]).resources
     assert linked[0]["derived"] == {"odd": True}
     reason = linked[1]["unavailable"]["derived.odd"]["reason"]
     assert "linker odd-facts could not compute" in reason and "AttributeError" in reason

@@ -27,7 +27,8 @@ SOURCE = "dr-strategies"
 def _capacity(component: Any) -> int:
     props = component.resource["properties"]
     if component.resource["resource_type"] == "AWS::AutoScaling::AutoScalingGroup":
-        return int(props.get("DesiredCapacity") or 0)
+        desired = props.get("DesiredCapacity")  # an odd answer (not a count) is no capacity, not a crash
+        return desired if isinstance(desired, int) and not isinstance(desired, bool) and desired > 0 else 0
     if component.resource["resource_type"] == "AWS::EC2::Instance":
         return 1 if (props.get("State") or {}).get("Name") == "running" else 0
     return 0

@@ -478,7 +478,7 @@ def compile_condition(spec: Any, params: Mapping[str, Any], where: str = "condit
         raise ConditionError(f"{where} ({path}): unknown operator {operator!r} (known: {known})")
     raw = spec[operator]
     if isinstance(raw, dict) and set(raw) == {"param"}:
-        if raw["param"] not in params:
+        if not isinstance(raw["param"], str) or raw["param"] not in params:
             raise ConditionError(f"{where} ({path}): unknown parameter {raw['param']!r}")
         operand = Operand(param=raw["param"])
         sample = params[raw["param"]]
