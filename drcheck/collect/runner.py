@@ -17,6 +17,7 @@ next call (KeyboardInterrupt propagates; nothing is returned).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -159,8 +160,8 @@ class _Run:
             self.outstanding[scope] += 1
             self.pool.submit(Task(
                 label=label, operation=collector.list_operation, fn=list_items, args=(client, collector, params),
-                done=lambda items, p=parent: self._listed(items, pc, account, region, p),
-                failed=lambda exc, p=parent: self._list_failed(exc, pc, account, region, p)))
+                done=functools.partial(self._listed, pc=pc, account=account, region=region, parent=parent),
+                failed=functools.partial(self._list_failed, pc=pc, account=account, region=region, parent=parent)))
         if parents is not None and not parents:
             self._scope_complete(pc, account, region)
 
@@ -200,11 +201,13 @@ class _Run:
             self.pool.submit(Task(
                 label=f"{account.account_id} {resource['region']} {collector.service}",
                 operation=details[0].operation, fn=run_details, args=(client, collector, details, work, listed),
-                done=lambda errors, r=resource, w=work: self._detailed(r, w, errors, pc, account, region),
-                failed=lambda exc, r=resource, w=work: self._details_stopped(r, w, exc, pc, account, region)))
+                done=functools.partial(self._detailed, resource=resource, work=work, pc=pc, account=account,
+                                       region=region),
+                failed=functools.partial(self._details_stopped, resource=resource, work=work, pc=pc,
+                                         account=account, region=region)))
         self._task_done(pc, account, region)
 
-    def _detailed(self, resource: dict, work: dict, errors: list[CallError], pc: PlannedCollector,
+    def _detailed(self, errors: list[CallError], resource: dict, work: dict, pc: PlannedCollector,
                   account: AccountTarget, region: str) -> None:
         # run_details never raises: each failed call is recorded on the resource.
         resource["properties"], resource["unavailable"] = work["properties"], work["unavailable"]
@@ -213,7 +216,7 @@ class _Run:
         finish_resource(pc.collector, resource, account)
         self._task_done(pc, account, region)
 
-    def _details_stopped(self, resource: dict, work: dict, exc: BaseException, pc: PlannedCollector,
+    def _details_stopped(self, exc: BaseException, resource: dict, work: dict, pc: PlannedCollector,
                          account: AccountTarget, region: str) -> None:
         """Details cut short (deadline, cancellation, a bug): keep what was read, the rest is UNKNOWN."""
         # dict() copies are atomic under the GIL, even while an abandoned worker still writes.
