@@ -19,9 +19,10 @@ def write_files(directory: Path, files: Mapping[str, bytes]) -> list[Path]:
     mode = 0o666 & ~_umask()
     written = []
     for name, content in files.items():
-        target = directory / name
+        target = directory / name  # a name may hold folders (fixes/<account>/<region>/fixes.sh)
         try:
-            fd, temp = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(content)

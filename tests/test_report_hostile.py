@@ -90,8 +90,11 @@ def test_hostile_tags_render_as_text_and_fetch_nothing(aws, catalogue, tmp_path)
         assert text in html
     assert len(re.findall(r"<img\b", html)) == 0
 
-    # The suggested command quotes the name, so pasting it runs nothing.
-    assert "--resources vol-" in html  # the id, not the name, is what the EBS command uses
+    # The suggested command names the volume by its id (the document it reads is named after the id too),
+    # so the hostile name never reaches a shell line.
+    assert "backup-selection-resource-vol-" in html
+    commands = [c for a in build_view(assessment, options)["actions"] for fix in a["fixes"] for c in fix["commands"]]
+    assert commands and not any(MARKUP in c for c in commands)
 
     # PDF: the same strings are extractable text (-raw: content-stream order keeps each table cell's
     # text together; reading order interleaves wrapped lines of neighbouring cells).

@@ -149,13 +149,17 @@ def test_sections_are_in_document_order_and_the_toc_links_each(view, html):
 
 def test_plan_order_points_and_score_after(view):
     actions = view["actions"]
-    assert [a["rule_id"] for a in actions] == ["rds-instance-multi-az", "s3-bucket-versioning",
-                                               "efs-file-system-multi-az"]
+    # Risk first: the two high-severity rules (more resources first), then the medium one with more
+    # points; points stay a column and still add up to what the score lacks.
+    assert [a["rule_id"] for a in actions] == ["rds-instance-multi-az", "efs-file-system-multi-az",
+                                               "s3-bucket-versioning"]
     assert [a["rank"] for a in actions] == [1, 2, 3]
+    assert actions[2]["points"] > actions[1]["points"]
     assert sum(a["points"] for a in actions) == pytest.approx(100 - view["score"], abs=0.15)
     afters = [a["score_after"] for a in actions]
     assert afters == sorted(afters) and afters[-1] == 100.0
-    efs = actions[2]
+    assert "risk first" in view["priority"].lower() and "effort second" in view["priority"]
+    efs = actions[1]
     assert (efs["effort"], efs["effort_assumed"], efs["cost_typical"]) == ("migration", False, False)
     assert efs["noun_of"] == "EFS file systems"
 
@@ -170,8 +174,9 @@ def test_rule_without_effort_or_cost_gets_a_marked_fallback(catalogue):
     assert "assumed" in render_html(view, [builtin_reports_dir()])
 
 
-def test_risks_rank_severity_first_and_name_the_resources(view):
+def test_risks_are_the_first_plan_actions_and_name_the_resources(view):
     risks = view["risks"]
+    assert [r["rank"] for r in risks] == [a["rank"] for a in view["actions"][:len(risks)]] == [1, 2, 3]
     assert [r["severity"] for r in risks] == ["high", "high", "medium"]
     assert risks[0]["lead"] == "3 of 4 RDS DB instances" and "db-0" in risks[0]["detail"]
     assert risks[1]["lead"] == "fs-one" and risks[1]["detail"] == "EFS file system, us-east-1"
@@ -180,8 +185,9 @@ def test_risks_rank_severity_first_and_name_the_resources(view):
 
 def test_first_steps_name_quick_wins_and_missing_permissions(view):
     steps = view["steps"]
-    assert steps[0].startswith("Start with the 2 actions that are setting changes")
-    assert "migration" in steps[1] and "action 3" in steps[1]
+    assert steps[0].startswith("Fix the top risks first, in the plan's order: actions 1–3.")
+    # rds-instance-multi-az is a setting, but labelled with a risk (a brief I/O pause): not a quick win.
+    assert "Action 3 is a setting change: minutes, usually no downtime" in steps[0]
     assert "rds:DescribeThing" in steps[-1] and "2 checks could not be evaluated" in steps[-1]
 
 
@@ -325,8 +331,8 @@ def test_markdown_keeps_hostile_names_inert(catalogue):
 
 
 def test_formats_default_to_the_reports_and_reject_unknown_ones():
-    assert parse_formats(DEFAULT_FORMATS) == ("html", "pdf", "json", "csv", "md")
-    assert tuple(FORMATS) == ("html", "pdf", "json", "csv", "md", "sarif", "ocsf", "asff", "junit")
+    assert parse_formats(DEFAULT_FORMATS) == ("html", "pdf", "json", "csv", "md", "fixes")
+    assert tuple(FORMATS) == ("html", "pdf", "json", "csv", "md", "fixes", "sarif", "ocsf", "asff", "junit")
     from drcheck.cli import options as cli_options
     assert cli_options.DEFAULT_FORMATS == DEFAULT_FORMATS
     with pytest.raises(UserError, match="unknown format"):

@@ -26,8 +26,8 @@ GENERAL_PANEL = "General"
 
 # Every option that takes a value names it with a metavar (REGION, FILE, N): --help shows no Python types.
 # drcheck.report.outputs.FORMATS and DEFAULT_FORMATS, literal for a fast --help (a test keeps them equal)
-FORMAT_NAMES = ("html", "pdf", "json", "csv", "md", "sarif", "ocsf", "asff", "junit")
-DEFAULT_FORMATS = "html,pdf,json,csv,md"  # the interchange formats are written only when asked for
+FORMAT_NAMES = ("html", "pdf", "json", "csv", "md", "fixes", "sarif", "ocsf", "asff", "junit")
+DEFAULT_FORMATS = "html,pdf,json,csv,md,fixes"  # the interchange formats are written only when asked for
 PaperSize = Literal["a4", "letter"]
 Severity = Literal["critical", "high", "medium", "low"]  # drcheck.model.SEVERITIES (a test keeps them equal)
 

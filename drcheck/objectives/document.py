@@ -55,6 +55,13 @@ def assumptions_table(model: Model) -> dict[str, Any]:
             "sources": [{"id": s.id, "title": s.title, "url": s.url, "says": s.says} for s in model.sources.values()]}
 
 
+def story_scenarios(prepared: Prepared, region: str | None) -> list[dict[str, Any]]:
+    """The report's "2015 day": DynamoDB down in us-east-1 (when scanned; else in the main Region)."""
+    regions = {c.resource["region"] for c in prepared.components if c.counted}
+    where = "us-east-1" if "us-east-1" in regions else region
+    return [run_scenario(prepared, Scenario("service", where, service="dynamodb"))] if where else []
+
+
 def objectives_document(prepared: Prepared) -> dict[str, Any]:
     region = main_region(prepared)
     counted = [c for c in prepared.components if c.counted]
@@ -65,6 +72,7 @@ def objectives_document(prepared: Prepared) -> dict[str, Any]:
         "workloads": workload_results(prepared),
         "main_region": region,
         "region_whatif": run_scenario(prepared, Scenario("region", region)) if region else None,
+        "scenarios": story_scenarios(prepared, region),
         "az_summary": az_summary(prepared),
         "unassigned_count": sum(1 for c in counted if c.workload is None),
         "component_count": len(counted),

@@ -11,6 +11,7 @@ from drcheck.inventory import inventory_json
 from drcheck.outputs import write_files
 from drcheck.paths import builtin_reports_dir
 from drcheck.report.asff import asff_bytes
+from drcheck.report.fixes import build_fixes, fix_files
 from drcheck.report.junit import junit_bytes
 from drcheck.report.ocsf import ocsf_bytes
 from drcheck.report.pdf_worker import PdfWorker
@@ -19,11 +20,11 @@ from drcheck.report.sarif import sarif_bytes
 from drcheck.report.tabular import findings_csv, summary_markdown
 from drcheck.report.view import ReportOptions, build_view
 
-# format -> the file it writes; inventory.json is always written.
+# format -> the file it writes (fixes: a folder); inventory.json is always written.
 FORMATS = {"html": "report.html", "pdf": "report.pdf", "json": "findings.json", "csv": "findings.csv",
-           "md": "summary.md", "sarif": "findings.sarif", "ocsf": "findings.ocsf.json", "asff": "findings.asff.json",
-           "junit": "findings.junit.xml"}
-DEFAULT_FORMATS = "html,pdf,json,csv,md"  # the interchange formats below are written only when asked for
+           "md": "summary.md", "fixes": "fixes/", "sarif": "findings.sarif", "ocsf": "findings.ocsf.json",
+           "asff": "findings.asff.json", "junit": "findings.junit.xml"}
+DEFAULT_FORMATS = "html,pdf,json,csv,md,fixes"  # the interchange formats below are written only when asked for
 # Interchange formats for other tools, each rendered from the assessment alone by its own module.
 INTERCHANGE: dict[str, Callable[[Any], bytes]] = {"sarif": sarif_bytes, "ocsf": ocsf_bytes, "asff": asff_bytes,
                                                   "junit": junit_bytes}
@@ -51,10 +52,11 @@ def render_outputs(
     while this process renders the other formats."""
     template_dirs = ([template_dir] if template_dir else []) + [builtin_reports_dir()]
     files: dict[str, bytes] = {"inventory.json": inventory_json(dict(assessment.inventory))}
+    fixes = build_fixes(assessment.rules, assessment.findings, assessment.inventory)
     pdf_result = None
     if "pdf" in formats:
-        print_html = render_html(build_view(assessment, options, objectives, for_print=True), template_dirs,
-                                 for_print=True)
+        print_html = render_html(build_view(assessment, options, objectives, for_print=True, fixes=fixes),
+                                 template_dirs, for_print=True)
         if pdf_worker is not None:
             pdf_result = pdf_worker.submit(print_html)
         else:
@@ -62,16 +64,19 @@ def render_outputs(
     if "json" in formats:
         files["findings.json"] = json.dumps(assessment.findings_document(), indent=1, default=str).encode("utf-8")
     if "csv" in formats:
-        files["findings.csv"] = findings_csv(assessment.findings, assessment.rules)
+        files["findings.csv"] = findings_csv(assessment.findings, assessment.rules, fixes)
     for name, render in INTERCHANGE.items():
         if name in formats:
             files[FORMATS[name]] = render(assessment)
-    if "html" in formats or "md" in formats:
-        view = build_view(assessment, options, objectives)
+    if {"html", "md", "fixes"} & set(formats):
+        view = build_view(assessment, options, objectives, fixes=fixes)
         if "html" in formats:
             files["report.html"] = render_html(view, template_dirs).encode("utf-8")
         if "md" in formats:
             files["summary.md"] = summary_markdown(view)
+        if "fixes" in formats:
+            files.update(fix_files(view["actions"], fixes, generated=view["generated_at"],
+                                   collected=view["collected_at"]))
     if pdf_result is not None:
         files["report.pdf"] = pdf_result()
     return files

@@ -34,9 +34,13 @@ def csv_cell(value: Any) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def findings_csv(findings: Sequence[Mapping[str, Any]], rules: Sequence[Any]) -> bytes:
-    """Every finding, with the filled remediation command for failures. UTF-8 with BOM for Excel."""
+def findings_csv(findings: Sequence[Mapping[str, Any]], rules: Sequence[Any],
+                 fixes: Mapping[str, Sequence[Any]] | None = None) -> bytes:
+    """Every finding, with the filled remediation commands for failures (drcheck.report.fixes, one
+    per line, setup first). UTF-8 with BOM for Excel."""
     by_id = {r.id: r for r in rules}
+    commands = {(fix.rule_id, fix.account_id, fix.region, fix.resource_id): "\n".join(fix.commands)
+                for rule_fixes in (fixes or {}).values() for fix in rule_fixes}
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -49,7 +53,9 @@ def findings_csv(findings: Sequence[Mapping[str, Any]], rules: Sequence[Any]) ->
             "evidence": f.get("evidence") or {},
             "tags": f.get("tags") or {},
             "effort": remediation.get("effort", "") if f["status"] == Status.FAIL else "",
-            "remediation_cli": filled_command(remediation.get("cli", ""), f) if f["status"] == Status.FAIL else "",
+            "remediation_cli": commands.get((f["rule_id"], f["account_id"], f["region"], f["resource_id"]),
+                                            filled_command(remediation.get("cli", ""), f))
+            if f["status"] == Status.FAIL else "",
         }
         writer.writerow([csv_cell(row[k]) for k in CSV_COLUMNS])
     return out.getvalue().encode("utf-8-sig")

@@ -29,10 +29,11 @@ from typing import Any, TypedDict
 from drcheck import __version__
 from drcheck.model import CATEGORIES, SEVERITY_WEIGHTS, Status
 from drcheck.objectives.view import objectives_view
-from drcheck.report import charts
+from drcheck.report import charts, story
 from drcheck.report.consulting import accepted_risks_part, accounts_part, progress_part
+from drcheck.report.fixes import build_fixes
 from drcheck.report.gaps import failed_calls, missing_permissions, unknown_groups
-from drcheck.report.plan import first_steps, remediation_plan, top_risks
+from drcheck.report.plan import PRIORITY_SENTENCE, RISKS, first_steps, remediation_plan, top_risks
 from drcheck.report.trend import trend_part
 from drcheck.report.wording import (
     CATEGORY_MEANINGS,
@@ -66,7 +67,7 @@ class MediumLimits(TypedDict):
 
 
 MEDIUM_LIMITS: dict[str, MediumLimits] = {
-    "print": {"plan": 5, "commands": 2, "cause": 6, "detailed_actions": 3, "plan_rows": 30, "unknown_groups": 20},
+    "print": {"plan": 5, "commands": 1, "cause": 6, "detailed_actions": 10, "plan_rows": 30, "unknown_groups": 20},
     "html": {"plan": 20, "commands": 10, "cause": 20, "detailed_actions": None, "plan_rows": None,
              "unknown_groups": None},
 }
@@ -107,8 +108,13 @@ def insert_section(sections: list[dict[str, Any]], entry: Mapping[str, Any], *, 
 
 
 def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str, Any] | None = None, *,
-               for_print: bool = False) -> dict[str, Any]:
-    """The view for the HTML page, or (for_print) for the PDF, which lists fewer resources per rule."""
+               for_print: bool = False, fixes: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The view for the HTML page, or (for_print) for the PDF, which lists fewer resources per rule.
+
+    `fixes` (drcheck.report.fixes.build_fixes) is computed here when the caller has not already.
+    """
+    if fixes is None:
+        fixes = build_fixes(assessment.rules, assessment.findings, assessment.inventory)
     if objectives is None:
         objectives = objectives_view(assessment)
     card = assessment.scorecard
@@ -121,7 +127,10 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
     accounts = [a["account_id"] for a in inventory.get("accounts", [])]
 
     medium = MEDIUM_LIMITS["print" if for_print else "html"]
-    actions = remediation_plan(assessment.rules, by_rule, card, min(limit, medium["plan"]), medium["commands"])
+    document = getattr(assessment, "objectives", None)
+    actions = remediation_plan(assessment.rules, by_rule, card, min(limit, medium["plan"]), medium["commands"],
+                               workloads=story.workload_index(document),
+                               tier_count=len(story.tier_ranks(document or {})), fixes=fixes)
     action_of = {a["rule_id"]: a for a in actions}
     rule_views = [_rule_view(rule, by_rule.get(rule.id, []), action_of.get(rule.id), limit)
                   for rule in assessment.rules if by_rule.get(rule.id)]
@@ -161,9 +170,13 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
         "risks": top_risks(actions, rules=assessment.rules),
         "steps": first_steps(actions, card, unknown_count, [p["permission"] for p in permissions]),
         "actions": actions,
-        # Print details the actions that matter most; every action stays in the ranked table, and
-        # the HTML report and findings.csv carry every command (layout time grows with pages).
-        "detailed_actions": actions[:medium["detailed_actions"]],
+        "priority": PRIORITY_SENTENCE,
+        # Print details the actions that matter most (every top risk, at least the first ten); every
+        # action stays in the ranked table, and the HTML report and fixes/ carry every command
+        # (layout time grows with pages).
+        "detailed_actions": actions[:max(medium["detailed_actions"] or len(actions), RISKS)],
+        "outage": story.outage_headline(document),
+        "day_2015": story.day_2015(document),
         "plan_rows": actions[:medium["plan_rows"]],
         "categories": categories,
         "services": [{"name": k, **v} for k, v in card["by_service"].items()],
@@ -199,6 +212,9 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
                        before="not-evaluated")
     for entry in (objectives or {}).get("sections", []):
         insert_section(view["sections"], entry, after=entry.get("after"), before=entry.get("before"))
+    if view["day_2015"]:
+        insert_section(view["sections"], {"id": "day-2015", "title": "The 2015 day", "level": 1},
+                       before="objectives" if objectives else None, after="plan")
     return view
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,8 @@ from drcheck.linkers import Linker
 from drcheck.ruleset.conditions import ConditionError, compile_condition
 from drcheck.ruleset.examples import example_problem
 from drcheck.ruleset.fields import FieldChecker
-from drcheck.ruleset.rule import PLACEHOLDERS, Rule
+from drcheck.ruleset.remediation import prerequisite_problems, remediation_problems
+from drcheck.ruleset.rule import Rule
 from drcheck.ruleset.schema import RULE_SCHEMA
 from drcheck.yamlfile import YamlProblem, load_yaml_text
 
@@ -61,6 +61,8 @@ def load_rules(
                 raise RuleError(f"{path}:1: rule id {rule.id!r} is already defined in {seen[rule.id]}")
             seen[rule.id] = path
             rules.append(rule)
+    for rule, problem in prerequisite_problems(rules):
+        raise RuleError(f"{rule.source}:1: {problem}")
     return rules
 
 
@@ -129,11 +131,8 @@ def load_rule_file(path: Path, *, collectors: Mapping[str, Collector], checker: 
     except ConditionError as exc:
         section = str(exc).split(".")[0].split(" ")[0].split(":")[0]
         raise fail(str(exc), [section]) from None
-    for key in ("cli", "terraform"):
-        for placeholder in re.findall(r"<([a-z_]+)>", data["remediation"][key]):
-            if placeholder not in PLACEHOLDERS:
-                raise fail(f"remediation.{key}: unknown placeholder <{placeholder}> (known: "
-                           f"{', '.join(f'<{p}>' for p in PLACEHOLDERS)})", ["remediation", key])
+    for key, problem in remediation_problems(data["remediation"]):
+        raise fail(f"remediation.{key}: {problem}", ["remediation", key])
     statuses = {example["status"] for example in data["examples"]}
     if not {"PASS", "FAIL"} <= statuses:
         raise fail("examples must include at least one PASS and one FAIL", ["examples"])

@@ -1,6 +1,7 @@
 """JSON Schema of a rule file (the condition itself is checked by conditions.compile_condition)."""
 
 from drcheck.model import CATEGORIES, SEVERITIES
+from drcheck.ruleset.remediation import RISK_KINDS
 
 STATUSES = ["PASS", "FAIL", "UNKNOWN", "NOT_APPLICABLE"]
 
@@ -51,6 +52,22 @@ RULE_SCHEMA: dict = {
                 "terraform": {"type": "string"},
                 "effort": {"enum": ["setting", "change", "migration"]},
                 "cost": {"type": "string"},
+                # Labelled in the report and fixes.sh: who must run it, or what cannot be undone.
+                "risks": {
+                    "type": "array", "minItems": 1,
+                    "items": {
+                        "type": "object", "additionalProperties": False, "required": ["kind", "reason"],
+                        "properties": {"kind": {"enum": list(RISK_KINDS)}, "reason": {"type": "string", "minLength": 10}},
+                    },
+                },
+                # Rules whose fix must come first when both fail (versioning before replication).
+                "requires": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}},
+                # Values only the account owner knows: name -> how to find or choose it.
+                "inputs": {
+                    "type": "object",
+                    "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$"},
+                    "additionalProperties": {"type": "string", "minLength": 10},
+                },
             },
         },
         "references": {
