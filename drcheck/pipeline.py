@@ -157,11 +157,17 @@ def assess(
     suppressions: list[Suppression] | None = None,
     baseline: Mapping[str, Any] | None = None,
     now: datetime | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> Assessment:
     """Link, evaluate, apply suppressions (when given), score, compare with a baseline (when
-    given), and estimate recovery objectives (when the catalogue has the model)."""
+    given), and estimate recovery objectives (when the catalogue has the model).
+
+    `on_stage`, when given, is told which stage starts (for the console's progress line)."""
     now = now or datetime.now(UTC)
+    stage = on_stage or (lambda _text: None)
+    stage(f"Linking {len(inventory.get('resources') or ()):,} resources")
     linked = link(inventory, catalogue.linkers)
+    stage(f"Evaluating {len(catalogue.rules)} rules")
     findings = evaluate(catalogue.rules, linked, parameters=parameters)
     applied = None
     with_suppressions = None
@@ -170,6 +176,8 @@ def assess(
         with_suppressions = score(f for f in findings if "suppression" not in f)
     generated_at = now.isoformat(timespec="seconds")
     diff = diff_findings(dict(baseline), {"generated_at": generated_at, "findings": findings}) if baseline else None
+    if catalogue.objectives:
+        stage("Estimating recovery objectives and what-ifs")
     objectives = catalogue.objectives.document(linked) if catalogue.objectives else None
     return Assessment(
         inventory=inventory,

@@ -12,16 +12,16 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from drcheck.collect.workers import Deadlines
 from drcheck.errors import UserError
+from drcheck.feedback import closing_lines, collecting, stages
 from drcheck.history import History, resolve_baseline, scope_of
 from drcheck.inventory import inventory_json
 from drcheck.outputs import write_files
 from drcheck.pipeline import Assessment, Catalogue, assess, gate_failures, run_collection
 from drcheck.redact import Redactor
-from drcheck.report.outputs import FORMATS, parse_formats, render_outputs, write_outputs
+from drcheck.report.outputs import FORMATS, parse_formats, render_report
 from drcheck.report.pdf_worker import PdfWorker
 from drcheck.report.view import ReportOptions
 from drcheck.suppressions import Suppression
@@ -60,9 +60,20 @@ def stdout_format(formats: str, default: bool) -> str:
     return chosen[0]
 
 
-def assess_inventory(catalogue: Catalogue, inventory: dict, options: AssessOptions) -> Assessment:
-    """Redact (if asked) before anything is derived, then evaluate, suppress, score, compare."""
+def assess_inventory(catalogue: Catalogue, inventory: dict, options: AssessOptions,
+                     console: Console | None = None) -> Assessment:
+    """Redact (if asked) before anything is derived, then evaluate, suppress, score, compare.
+
+    With a console, a line says which stage is running (assessing a big inventory takes a while)."""
+    with stages(console) if console is not None else nullcontext(None) as stage:
+        return _assess(catalogue, inventory, options, stage)
+
+
+def _assess(catalogue: Catalogue, inventory: dict, options: AssessOptions,
+            stage: Callable[[str], None] | None) -> Assessment:
     if options.redactor is not None:
+        if stage:
+            stage("Redacting the inventory")
         inventory = options.redactor.inventory(inventory)
     baseline = options.baseline
     if options.baseline_ref is not None:
@@ -70,7 +81,7 @@ def assess_inventory(catalogue: Catalogue, inventory: dict, options: AssessOptio
             raise UserError(f"--baseline {options.baseline_ref} reads the run history: drop --no-history")
         baseline = resolve_baseline(options.baseline_ref, options.history, inventory)
     assessment = assess(catalogue, inventory, parameters=options.parameters, suppressions=options.suppressions,
-                        baseline=baseline)
+                        baseline=baseline, on_stage=stage)
     if options.history is not None:
         scope, _, _ = scope_of(inventory)
         earlier = tuple(run.as_dict() for run in options.history.runs(scope=scope))
@@ -96,30 +107,21 @@ def check_gates(assessment: Assessment, options: AssessOptions, console: Console
     return 1 if reasons else 0
 
 
-def _progress(console: Console) -> Progress:
-    return Progress(
-        TextColumn("[bold]Collecting[/bold]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        transient=True,
-    )
-
-
 def report_and_summarise(assessment: Assessment, output_dir: Path, formats: str, options: ReportOptions,
                          template_dir: Path | None, console: Console, pdf_worker: PdfWorker | None = None) -> list[Path]:
-    """Write the reports (or print the one format on stdout), then the score line and where they are."""
+    """Write the reports (or print the one format on stdout), then the score line, the outage headline,
+    the top fixes and where the files are (the last lines: a founder needs no file to know what to do first)."""
     chosen = parse_formats(formats)
-    if output_dir == STDOUT:
-        files = render_outputs(assessment, chosen, options, template_dir, pdf_worker=pdf_worker)
-        [name] = [FORMATS[f] for f in chosen]
-        sys.stdout.buffer.write(files[name])
-        sys.stdout.buffer.flush()
-        written: list[Path] = []
-    else:
-        written = write_outputs(assessment, output_dir, chosen, options, template_dir, pdf_worker=pdf_worker)
+    with stages(console) as stage:
+        rendered = render_report(assessment, chosen, options, template_dir, pdf_worker=pdf_worker, stage=stage)
+        if output_dir == STDOUT:
+            [name] = [FORMATS[f] for f in chosen]
+            sys.stdout.buffer.write(rendered.files[name])
+            sys.stdout.buffer.flush()
+            written: list[Path] = []
+        else:
+            stage("Writing the files")
+            written = write_files(output_dir, rendered.files)
     card = assessment.scorecard
     score = "n/a" if card["overall"] is None else f"{card['overall']}/100"
     coverage = "n/a" if card["coverage"] is None else f"{card['coverage']}%"
@@ -143,7 +145,8 @@ def report_and_summarise(assessment: Assessment, output_dir: Path, formats: str,
     if output_dir == STDOUT:
         console.print(f"{FORMATS[chosen[0]]} printed on standard output", highlight=False, soft_wrap=True)
     else:
-        console.print(f"Report written to {output_dir}/ ({', '.join(p.name for p in written)})", highlight=False)
+        closing_lines(console, actions=rendered.actions, outage=rendered.outage, output_dir=output_dir,
+                      written=written)
     return written
 
 
@@ -156,12 +159,7 @@ def collect_with_progress(catalogue: Catalogue, accounts: list, *, max_workers: 
         for skipped in account.skipped_regions:
             console.print(f"[yellow]{account.account_id} {skipped['region']} skipped: {skipped['reason']}[/yellow]",
                           highlight=False)
-    with _progress(console) as progress:
-        task = progress.add_task("", total=None)
-
-        def on_progress(done: int, scheduled: int, label: str) -> None:
-            progress.update(task, completed=done, total=scheduled, description=label)
-
+    with collecting(console) as on_progress:
         inventory = run_collection(catalogue, accounts, client_factory=client_factory,
                                    max_workers=max_workers, progress=on_progress, unreachable=unreachable,
                                    deadlines=deadlines)
@@ -226,7 +224,7 @@ def collect_and_report(
         inventory = collect_with_progress(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
                              console=console, unreachable=unreachable, deadlines=deadlines)
         assess_options = assess_options or AssessOptions()
-        assessment = assess_inventory(catalogue, inventory, assess_options)
+        assessment = assess_inventory(catalogue, inventory, assess_options, console)
         report_and_summarise(assessment, output_dir, formats, options, template_dir, console, pdf_worker)
         record_run(assessment, assess_options, console)
     return assessment

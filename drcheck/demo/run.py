@@ -66,8 +66,7 @@ def run_demo(*, output_dir: Path, formats: str, quiet: bool, console: Console, l
     # Started first, so WeasyPrint gets ready while the account is emulated and scanned.
     with PdfWorker() if "pdf" in parse_formats(formats) else nullcontext() as pdf_worker:
         _run(output_dir, formats, console, logo_url, pdf_worker, history)
-    where = "" if output_dir == Path("-") else f" Open {output_dir / 'report.html'}"
-    console.print(f"Demo finished in {time.monotonic() - started:.1f}s.{where}")
+    console.print(f"Demo finished in {time.monotonic() - started:.1f} s.", highlight=False)
 
 
 def _run(output_dir: Path, formats: str, console: Console, logo_url: str | None, pdf_worker: Any,

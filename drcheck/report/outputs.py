@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,13 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
+@dataclass(frozen=True)
+class Rendered:
+    files: dict[str, bytes]  # file name (fixes/… holds folders) -> content
+    actions: list[dict[str, Any]]  # the remediation plan, in order (the console names the first ones)
+    outage: dict[str, Any] | None  # the executive outage headline, when objectives were estimated
+
+
 def render_outputs(
     assessment,
     formats: tuple[str, ...],
@@ -50,17 +58,36 @@ def render_outputs(
 ) -> dict[str, bytes]:
     """Every requested file's bytes. With a started PdfWorker the PDF is laid out in the worker
     while this process renders the other formats."""
+    return render_report(assessment, formats, options, template_dir, objectives, pdf_worker).files
+
+
+def render_report(
+    assessment,
+    formats: tuple[str, ...],
+    options: ReportOptions,
+    template_dir: Path | None = None,
+    objectives: Mapping[str, Any] | None = None,
+    pdf_worker: PdfWorker | None = None,
+    stage: Callable[[str], None] | None = None,
+) -> Rendered:
+    """The files (as render_outputs) and the plan and headline the console summary reads.
+
+    `stage` is told what is being rendered, for the progress line."""
+    stage = stage or (lambda _text: None)
     template_dirs = ([template_dir] if template_dir else []) + [builtin_reports_dir()]
     files: dict[str, bytes] = {"inventory.json": inventory_json(dict(assessment.inventory))}
+    stage("Filling in the fixes")
     fixes = build_fixes(assessment.rules, assessment.findings, assessment.inventory)
     pdf_result = None
     if "pdf" in formats:
+        stage("Laying out the PDF")
         print_html = render_html(build_view(assessment, options, objectives, for_print=True, fixes=fixes),
                                  template_dirs, for_print=True)
         if pdf_worker is not None:
             pdf_result = pdf_worker.submit(print_html)
         else:
             files["report.pdf"] = render_pdf(print_html)
+    stage("Writing the HTML report, findings and fixes" + (" (the PDF is laid out meanwhile)" if pdf_result else ""))
     if "json" in formats:
         files["findings.json"] = json.dumps(assessment.findings_document(), indent=1, default=str).encode("utf-8")
     if "csv" in formats:
@@ -68,18 +95,18 @@ def render_outputs(
     for name, render in INTERCHANGE.items():
         if name in formats:
             files[FORMATS[name]] = render(assessment)
-    if {"html", "md", "fixes"} & set(formats):
-        view = build_view(assessment, options, objectives, fixes=fixes)
-        if "html" in formats:
-            files["report.html"] = render_html(view, template_dirs).encode("utf-8")
-        if "md" in formats:
-            files["summary.md"] = summary_markdown(view)
-        if "fixes" in formats:
-            files.update(fix_files(view["actions"], fixes, generated=view["generated_at"],
-                                   collected=view["collected_at"]))
+    view = build_view(assessment, options, objectives, fixes=fixes)
+    if "html" in formats:
+        files["report.html"] = render_html(view, template_dirs).encode("utf-8")
+    if "md" in formats:
+        files["summary.md"] = summary_markdown(view)
+    if "fixes" in formats:
+        files.update(fix_files(view["actions"], fixes, generated=view["generated_at"],
+                               collected=view["collected_at"]))
     if pdf_result is not None:
+        stage("Finishing the PDF layout")
         files["report.pdf"] = pdf_result()
-    return files
+    return Rendered(files, view["actions"], view["outage"])
 
 
 def write_outputs(assessment, output_dir: Path, formats: tuple[str, ...], options: ReportOptions,
