@@ -81,14 +81,15 @@ def stages(console: Console) -> Iterator[Any]:
 
 def written_summary(output_dir: Path, written: Sequence[Path]) -> str:
     """'drcheck-report/ (report.pdf, …, fixes/: 2 scripts, 41 documents)'."""
-    top, fixes = [], []
+    top: list[Path] = []
+    fixes: list[Path] = []
     for path in written:
         relative = path.relative_to(output_dir) if path.is_relative_to(output_dir) else path
         (fixes if relative.parts[:1] == ("fixes",) else top).append(relative)
     parts = [p.name for p in top]
     if fixes:
-        scripts = sum(1 for p in fixes if p.name == "fixes.sh")
-        documents = sum(1 for p in fixes if p.suffix == ".json")
+        scripts = len([p for p in fixes if p.name == "fixes.sh"])
+        documents = len([p for p in fixes if p.suffix == ".json"])
         parts.append(f"fixes/: {scripts} script{'s' if scripts != 1 else ''}, {documents} "
                      f"document{'s' if documents != 1 else ''}")
     return f"{output_dir}/ ({', '.join(parts)})"

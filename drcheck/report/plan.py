@@ -138,9 +138,9 @@ def remediation_plan(rules: Sequence[Any], by_rule: Mapping[str, list[dict]], sc
             "cli_template": remediation.get("cli", ""),
             "terraform": shown[0]["terraform"] if shown else remediation.get("terraform", "").rstrip(),
         })
-    by_rule = {a["rule_id"]: a for a in actions}
+    action_of = {a["rule_id"]: a for a in actions}
     for action in actions:
-        action["requires"] = [r for r in action["requires"] if r in by_rule and overlaps(action, by_rule[r])]
+        action["requires"] = [r for r in action["requires"] if r in action_of and overlaps(action, action_of[r])]
     actions = order_actions(actions)
     gained = 0
     for rank, action in enumerate(actions, start=1):

@@ -131,8 +131,8 @@ def load_rule_file(path: Path, *, collectors: Mapping[str, Collector], checker: 
     except ConditionError as exc:
         section = str(exc).split(".")[0].split(" ")[0].split(":")[0]
         raise fail(str(exc), [section]) from None
-    for key, problem in remediation_problems(data["remediation"]):
-        raise fail(f"remediation.{key}: {problem}", ["remediation", key])
+    for key, message in remediation_problems(data["remediation"]):
+        raise fail(f"remediation.{key}: {message}", ["remediation", key])
     statuses = {example["status"] for example in data["examples"]}
     if not {"PASS", "FAIL"} <= statuses:
         raise fail("examples must include at least one PASS and one FAIL", ["examples"])

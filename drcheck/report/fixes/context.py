@@ -72,7 +72,7 @@ class FixContext:
         """(Region, why) where a resource in `region` should keep its copies."""
         scanned = [r for r in self.regions.get(account, []) if r != region and r != "global"]
         if scanned:
-            used = defaultdict(int)
+            used: dict[str, int] = defaultdict(int)
             for (acct, where, _), items in self.by_scope.items():
                 if acct == account and where in scanned:
                     used[where] += len(items)

@@ -115,7 +115,9 @@ def _plans(job: FixJob, region: str | None = None) -> list[Mapping[str, Any]]:
 
 
 def _plan_rules(plan: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    document = plan.get("BackupPlan") if isinstance(plan.get("BackupPlan"), Mapping) else {}
+    document = plan.get("BackupPlan")
+    if not isinstance(document, Mapping):
+        return []
     return [r for r in document.get("Rules") or () if isinstance(r, Mapping)]
 
 
@@ -187,7 +189,7 @@ def _added_subnets(job: FixJob) -> list[str] | Missing:
     candidates: dict[str, Mapping[str, Any]] = {}
     for subnet in sorted(subnets.values(), key=lambda s: (-(s.get("AvailableIpAddressCount") or 0), s["SubnetId"])):
         zone = subnet.get("AvailabilityZone")
-        if subnet.get("VpcId") == vpc and zone not in used and zone not in candidates:
+        if isinstance(zone, str) and subnet.get("VpcId") == vpc and zone not in used and zone not in candidates:
             candidates[zone] = subnet
     if not candidates:
         return Missing(f"{vpc} has no subnet in another Availability Zone: create one first "
