@@ -51,6 +51,22 @@ def test_assess_records_runs_and_history_lists_them_with_the_change(monkeypatch,
     assert code == 0 and "@2" in out and "+0" in out and "Trend" in out
 
 
+@pytest.mark.parametrize("columns", ["80", "160"])
+def test_history_headers_and_scores_are_whole_at_any_width(monkeypatch, capsys, tmp_path, inventory, columns):
+    # rich cuts what does not fit to "acco…"; on 80 columns the lists become counts instead.
+    db = tmp_path / "runs.sqlite3"
+    for index in (1, 2):
+        assert run_cli(monkeypatch, capsys, "assess", str(inventory), "-o", str(tmp_path / f"r{index}"),
+                       "--format", "json", "--history", str(db))[0] == 0
+    monkeypatch.setenv("COLUMNS", columns)
+    code, out, _ = run_cli(monkeypatch, capsys, "history", "--history", str(db))
+    assert code == 0 and "…" not in out
+    assert all(len(line) <= int(columns) for line in out.splitlines())
+    wide = columns == "160"
+    assert ("123456789012" in out and "us-east-1, us-west-2" in out) if wide else "1 acct, 2 Reg" in out
+    assert "Trend for 123456789012 in us-east-1, us-west-2: 2 runs" in " ".join(out.split())
+
+
 def test_no_history_records_nothing(monkeypatch, capsys, tmp_path, inventory):
     db = tmp_path / "runs.sqlite3"
     code, _, err = run_cli(monkeypatch, capsys, "assess", str(inventory), "-o", str(tmp_path / "r"), "--format", "json",

@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -42,24 +43,40 @@ def history(
     if not rows:
         console.print(f"No runs recorded yet in {database.path}.")
         return
-    table = Table(title=f"drcheck runs ({database.path})")
-    for column in ("run", "recorded", "command", "accounts", "Regions", "score", "coverage", "pass", "fail",
-                   "unknown", "change"):
-        table.add_column(column, justify="right" if column in ("score", "coverage", "pass", "fail", "unknown",
-                                                               "change") else "left")
+    # Full account and Region lists only when the terminal has room; on 80 columns they become
+    # counts so that every header and score stays readable instead of being cut to "acco…".
+    wide = console.width >= 120
+    table = (Table(title=f"drcheck runs ({database.path})") if wide
+             else Table(title=f"drcheck runs ({database.path})", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True))
+    columns = (("run", "recorded", "command", "accounts", "Regions", "score", "coverage", "pass", "fail",
+                "unknown", "change") if wide
+               else ("run", "when", "cmd", "scope", "score", "cov", "fail", "unk", "change"))
+    numeric = {"score", "coverage", "cov", "pass", "fail", "unknown", "unk", "change"}
+    for column in columns:
+        table.add_column(column, justify="right" if column in numeric else "left", no_wrap=True,
+                         min_width=len(column))
     for row in rows:
         counts = row["counts"]
         score = "n/a" if row["overall"] is None else f"{row['overall']:g} ({row['grade']})"
-        change_text = ("new scope" if row["first_of_scope"]
+        change_text = ("new" if row["first_of_scope"]
                        else "n/a" if row["change"] is None else f"{row['change']:+g}")
-        table.add_row(f"@{row['id']}", str(row["recorded_at"]).replace("T", " ")[:19], row["command"],
-                      ", ".join(row["accounts"]), ", ".join(row["regions"]), score,
-                      "n/a" if row["coverage"] is None else f"{row['coverage']:g}%", str(counts.get("PASS", 0)),
-                      str(counts.get("FAIL", 0)), str(counts.get("UNKNOWN", 0)), change_text)
+        recorded = str(row["recorded_at"]).replace("T", " ")
+        recorded = recorded[:19] if wide else recorded[5:16]
+        if wide:
+            scope_cells = [", ".join(row["accounts"]), ", ".join(row["regions"])]
+        else:
+            accounts, regions = len(row["accounts"]), len(row["regions"])
+            scope_cells = [f"{accounts} acct, {regions} Reg"]
+        coverage = "n/a" if row["coverage"] is None else f"{row['coverage']:g}%"
+        count_cells = [str(counts.get(status, 0)) for status in (("PASS", "FAIL", "UNKNOWN") if wide
+                                                                 else ("FAIL", "UNKNOWN"))]
+        table.add_row(f"@{row['id']}", recorded, row["command"], *scope_cells, score, coverage, *count_cells,
+                      change_text)
     console.print(table)
     for scope in dict.fromkeys(r["scope"] for r in rows):
         scores = [r for r in runs if r.scope == scope]
         first, last = scores[0], scores[-1]
         if len(scores) > 1 and first.overall is not None and last.overall is not None:
-            console.print(f"Trend {scope}: {len(scores)} runs, {first.overall:g} → {last.overall:g} "
+            where = f"{', '.join(last.accounts)} in {', '.join(last.regions)}"
+            console.print(f"Trend for {where}: {len(scores)} runs, {first.overall:g} → {last.overall:g} "
                           f"({last.overall - first.overall:+.1f}) since {first.recorded_at[:10]}")
