@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
 from rich.text import Text
+
+from drcheck.text import terminal_text
 
 TOP_FIXES = 3
 BAR_STEPS = 1000
@@ -64,7 +65,7 @@ def collecting(console: Console) -> Iterator[Any]:
 
         def on_progress(done: int, scheduled: int, label: str) -> None:
             progress.update(task, completed=round(bar.update(done, scheduled) * BAR_STEPS),
-                            description=escape(label), done=done, queued=max(0, scheduled - done))
+                            description=terminal_text(label), done=done, queued=max(0, scheduled - done))
 
         yield on_progress
 
@@ -74,7 +75,7 @@ def stages(console: Console) -> Iterator[Any]:
     """A one-line spinner naming what drcheck is doing now (evaluating, estimating, writing)."""
     with console.status("", spinner="dots") as status:
         def stage(text: str) -> None:
-            status.update(f"[bold]{escape(text)}[/bold]")
+            status.update(f"[bold]{terminal_text(text)}[/bold]")
 
         yield stage
 
@@ -109,14 +110,16 @@ def closing_lines(console: Console, *, actions: Sequence[Mapping[str, Any]], out
                   output_dir: Path, written: Sequence[Path]) -> None:
     """The last lines of a run: outage headline, the top fixes in plain words, where everything is."""
     if outage:
-        console.print(outage["text"], highlight=False, markup=False)
+        # Workload and resource names below come from tags: printed through terminal_text.
+        console.print(terminal_text(outage["text"], markup=False), highlight=False, markup=False)
     console.print(f"Report written to {written_summary(output_dir, written)}", highlight=False, markup=False)
     names = {p.name for p in written}
     if actions:
         where = "filled-in commands under fixes/" if "fixes.sh" in names else "details in the report"
         console.print(f"[bold]Fix first[/bold] (the plan's order; {where}):", highlight=False)
         for action in actions[:TOP_FIXES]:
-            console.print(f"  {action['rank']}. {plain_fix(action)}", highlight=False, markup=False)
+            console.print(f"  {action['rank']}. {terminal_text(plain_fix(action), markup=False)}", highlight=False,
+                          markup=False)
     if "report.html" in names:
         console.print(f"Open {output_dir / 'report.html'}", highlight=False, markup=False)
     elif "report.pdf" in names:

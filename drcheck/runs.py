@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from drcheck.collect.workers import Deadlines
 from drcheck.errors import UserError
@@ -25,6 +24,7 @@ from drcheck.report.outputs import FORMATS, parse_formats, render_report
 from drcheck.report.pdf_worker import PdfWorker
 from drcheck.report.view import ReportOptions
 from drcheck.suppressions import Suppression
+from drcheck.text import terminal_text
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def check_gates(assessment: Assessment, options: AssessOptions, console: Console
     """Exit status for CI: 1 when --fail-under / --fail-on trip, else 0."""
     reasons = gate_failures(assessment, options.fail_under, options.fail_on)
     for reason in reasons:
-        console.print(f"[red]Gate failed:[/red] {reason}", highlight=False)
+        console.print(f"[red]Gate failed:[/red] {terminal_text(reason)}", highlight=False)
     return 1 if reasons else 0
 
 
@@ -154,10 +154,12 @@ def collect_with_progress(catalogue: Catalogue, accounts: list, *, max_workers: 
              client_factory: Callable[[Any, str, str], Any], console: Console,
              unreachable: list[dict] | None, deadlines: Deadlines | None = None) -> dict:
     for entry in unreachable or []:
-        console.print(f"[yellow]Account {entry['account_id']} skipped: {entry['reason']}[/yellow]", highlight=False)
+        console.print(f"[yellow]Account {terminal_text(entry['account_id'])} skipped: "
+                      f"{terminal_text(entry['reason'])}[/yellow]", highlight=False)
     for account in accounts:
         for skipped in account.skipped_regions:
-            console.print(f"[yellow]{account.account_id} {skipped['region']} skipped: {skipped['reason']}[/yellow]",
+            console.print(f"[yellow]{terminal_text(account.account_id)} {terminal_text(skipped['region'])} skipped: "
+                          f"{terminal_text(skipped['reason'])}[/yellow]",
                           highlight=False)
     with collecting(console) as on_progress:
         inventory = run_collection(catalogue, accounts, client_factory=client_factory,
@@ -165,7 +167,7 @@ def collect_with_progress(catalogue: Catalogue, accounts: list, *, max_workers: 
                                    deadlines=deadlines)
     stopped = inventory.get("stopped_early")
     if stopped:
-        console.print(f"[yellow]Collection stopped early: {escape(stopped['reason'])}; "
+        console.print(f"[yellow]Collection stopped early: {terminal_text(stopped['reason'])}; "
                       f"{stopped['unfinished_tasks']} unfinished task(s) are UNKNOWN.[/yellow]", highlight=False)
     failed = len(inventory["errors"])
     if failed:

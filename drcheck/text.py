@@ -2,9 +2,10 @@
 
 - `clean_text` / `clean_surrogates`: a lone surrogate (from a JSON escape such as "\\ud800") is not
   text; no UTF-8 output (HTML, CSV, Markdown, PDF) can hold it, so it becomes U+FFFD.
-- `terminal_text`: control characters (escape sequences that move the cursor, retitle the window
-  or hide what follows) are shown as visible escapes, and Rich markup is escaped, so a tag value
-  cannot rewrite what the console shows.
+- `terminal_text`: the one function every console print of someone else's text goes through:
+  control characters (escape sequences that move the cursor, retitle the window or hide what
+  follows) are shown as visible escapes, and Rich markup is escaped, so a tag value cannot rewrite
+  what the console shows.
 - `deceptive_characters`: bidirectional overrides and zero-width characters, which make a name
   read differently from what it is (`"prod\\u202egnp.exe"`), so the report can flag the name.
 """
@@ -66,25 +67,27 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\x{ord(match.group()):02x}"
 
 
-def terminal_text(value: Any, *, keep_newlines: bool = False) -> str:
-    """Account or rule text ready for a Rich console: controls made visible, markup escaped."""
-    from rich.markup import escape
+def terminal_text(value: Any, *, markup: bool = True, keep_newlines: bool = False) -> str:
+    """Account or rule text made inert for the console, at every print boundary.
 
-    text = clean_text(str(value))
+    Control characters (ESC starts every CSI/OSC sequence: colours, cursor moves, window titles,
+    OSC 8 links) are shown as visible `\\x1b` escapes, bidi overrides and zero-width characters as
+    `<U+202E>`, lone surrogates as U+FFFD. With `markup` (text going into a Rich string that is
+    printed with markup, including table cells) Rich markup is escaped too, so `[bold red]` in a tag
+    value prints as written; pass markup=False for typer.echo or `console.print(..., markup=False)`.
+    Newlines become a visible `\\n` unless kept, so one value cannot forge extra console lines.
+    """
+    text = clean_text(str(value)).replace("\t", " ")
     if not keep_newlines:
-        text = text.replace("\n", "\\n").replace("\t", " ")
+        text = text.replace("\r\n", "\n").replace("\n", "\\n")
     text = _CONTROL.sub(_visible, text)
-    text = "".join(f"<U+{ord(c):04X}>" if c in DECEPTIVE else c for c in text)
-    return escape(text)
+    if not text.isascii():
+        text = "".join(f"<U+{ord(c):04X}>" if c in DECEPTIVE else c for c in text)
+    if markup:
+        from rich.markup import escape
 
-
-def plain_terminal_text(value: Any, *, keep_newlines: bool = True) -> str:
-    """Like terminal_text, for output printed without markup (typer.echo, markup=False)."""
-    text = clean_text(str(value))
-    if not keep_newlines:
-        text = text.replace("\n", "\\n")
-    text = _CONTROL.sub(_visible, text.replace("\t", "    "))
-    return "".join(f"<U+{ord(c):04X}>" if c in DECEPTIVE else c for c in text)
+        text = escape(text)
+    return text
 
 
 def deceptive_characters(text: Any) -> list[str]:

@@ -10,7 +10,6 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from drcheck import __version__
 from drcheck.cli.catalogue import permissions, rules_check, rules_list, rules_show
@@ -23,6 +22,7 @@ from drcheck.cli.runtime import RunState, debug_logging, scoped_environment
 from drcheck.cli.scanning import assess, collect, demo, doctor, scan
 from drcheck.cli.settings import init
 from drcheck.errors import UserError
+from drcheck.text import terminal_text
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
@@ -101,7 +101,7 @@ def command() -> Any:
 
 def _fail(message: str, state: RunState, code: int = EXIT_USER_ERROR) -> None:
     Console(stderr=True, highlight=False, no_color=state.no_color or None).print(
-        "[red]drcheck:[/red] " + escape(message), soft_wrap=True)
+        "[red]drcheck:[/red] " + terminal_text(message), soft_wrap=True)
     sys.exit(code)
 
 
@@ -136,7 +136,8 @@ def main() -> None:
     except Exception as exc:  # a bug in drcheck: say so in one line, keep the traceback for who asks
         if state.debug:
             raise
-        print(f"drcheck: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+        print(f"drcheck: internal error: {type(exc).__name__}: {terminal_text(exc, markup=False)} "
+              "(run with --debug for details)",
               file=sys.stderr)
         sys.exit(EXIT_INTERNAL_ERROR)
     finally:

@@ -13,6 +13,7 @@ from rich.table import Table
 from drcheck.cli.groups import grouped
 from drcheck.cli.options import Json, Only, RulesDir, Skip
 from drcheck.errors import UserError
+from drcheck.text import terminal_text
 
 
 @grouped
@@ -36,7 +37,8 @@ def rules_list(
     for column in ("id", "service", "category", "severity", "title"):
         table.add_column(column)
     for r in sorted(catalogue.rules, key=lambda r: (r.service, r.id)):
-        table.add_row(r.id, r.service, r.category, r.severity, r.title)
+        # Custom rules are someone else's text: every cell goes through terminal_text.
+        table.add_row(*(terminal_text(v) for v in (r.id, r.service, r.category, r.severity, r.title)))
     Console(width=200).print(table)
 
 
@@ -51,20 +53,27 @@ def rules_show(rule_id: Annotated[str, typer.Argument(metavar="RULE_ID", help="R
     if rule is None:
         raise UserError(f"no rule with id {rule_id!r} (see: drcheck rules list)")
     console = Console()
-    console.print(f"[bold]{rule.title}[/bold]  ({rule.id})", highlight=False)
-    console.print(f"service {rule.service} · {rule.resource_type} · {rule.category} · {rule.severity}", highlight=False)
-    console.print(rule.description, highlight=False)
+    text = terminal_text  # a custom rule's every string is someone else's text
+
+    def block(value: str) -> str:
+        return text(value, keep_newlines=True)
+
+    console.print(f"[bold]{text(rule.title)}[/bold]  ({text(rule.id)})", highlight=False)
+    console.print(f"service {text(rule.service)} · {text(rule.resource_type)} · {text(rule.category)} · "
+                  f"{text(rule.severity)}", highlight=False)
+    console.print(block(rule.description), highlight=False)
     if rule.parameters:
         console.print("\n[bold]Parameters[/bold]")
         for name, spec in rule.parameters.items():
-            console.print(f"  {name} = {spec['default']!r}: {spec['description']}", highlight=False)
-    console.print("\n[bold]Remediation[/bold]\n" + rule.remediation["summary"], highlight=False)
-    console.print("\nAWS CLI:\n" + rule.remediation["cli"], highlight=False, markup=False)
-    console.print("\nTerraform:\n" + rule.remediation["terraform"], highlight=False, markup=False)
+            console.print(f"  {text(name)} = {text(repr(spec['default']))}: {text(spec['description'])}",
+                          highlight=False)
+    console.print("\n[bold]Remediation[/bold]\n" + block(rule.remediation["summary"]), highlight=False)
+    console.print("\nAWS CLI:\n" + block(rule.remediation["cli"]), highlight=False)
+    console.print("\nTerraform:\n" + block(rule.remediation["terraform"]), highlight=False)
     refs = rule.references
-    console.print("\n[bold]References[/bold]: " + ", ".join(
+    console.print("\n[bold]References[/bold]: " + ", ".join(text(r) for r in (
         refs.get("well_architected", []) + [f"Security Hub {c}" for c in refs.get("security_hub", [])]
-        + refs.get("docs", [])), highlight=False)
+        + refs.get("docs", []))), highlight=False)
 
 
 @grouped
@@ -89,8 +98,8 @@ def rules_check(directory: Annotated[Path, typer.Argument(metavar="DIR", help="D
     reserved = {} if directory.resolve() == builtin_rules_dir().resolve() else {r.id: r.source for r in builtin}
     rules, problems = check_rule_files(directory, collectors=collectors, linkers=linkers, reserved=reserved)
     problems += [line for rule in rules for line in example_failures(rule)]
-    for line in problems:
-        typer.echo(line, err=True)
+    for line in problems:  # quotes the rule files' own text
+        typer.echo(terminal_text(line, markup=False), err=True)
     if problems:
         typer.echo(f"{len(problems)} problem(s) in {directory}", err=True)
         raise typer.Exit(1)

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from drcheck.cli.groups import grouped
 from drcheck.cli.options import Json
+from drcheck.text import terminal_text
 
 
 @grouped
@@ -29,17 +30,19 @@ def diff(
         return
     console = Console(highlight=False)
     overall = result["overall"]
-    console.print(f"Score {overall['old']} → {overall['new']} (change {overall['change']})")
+    # Both files are someone else's (a client's report folder): every value printed goes through terminal_text.
+    console.print(f"Score {terminal_text(overall['old'])} → {terminal_text(overall['new'])} "
+                  f"(change {terminal_text(overall['change'])})")
     for title, key in (("By category", "by_category"), ("By account", "by_account")):
         table = Table(title=title)
         for column in ("", "old", "new", "change"):
             table.add_column(column)
         for name, row in result[key].items():
-            table.add_row(name, str(row["old"]), str(row["new"]), str(row["change"]))
+            table.add_row(*(terminal_text(v) for v in (name, row["old"], row["new"], row["change"])))
         console.print(table)
     for key, label in (("new_failures", "New failures"), ("regressed", "Regressed"), ("fixed", "Fixed"),
                        ("still_failing", "Still failing"), ("gone", "Failing resources no longer present")):
         console.print(f"[bold]{label}[/bold]: {result['counts'][key]}")
         for item in result[key][:50]:
-            console.print(f"  {item['rule_id']}  {item['account_id']}/{item['region']}  {item['resource_name']}",
-                          markup=False)
+            console.print("  " + "  ".join(terminal_text(v, markup=False) for v in (
+                item["rule_id"], f"{item['account_id']}/{item['region']}", item["resource_name"])), markup=False)

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from drcheck.cli.groups import grouped
 from drcheck.cli.options import HistoryPath, Json
+from drcheck.text import terminal_text
 
 
 @grouped
@@ -63,20 +64,21 @@ def history(
         recorded = str(row["recorded_at"]).replace("T", " ")
         recorded = recorded[:19] if wide else recorded[5:16]
         if wide:
-            scope_cells = [", ".join(row["accounts"]), ", ".join(row["regions"])]
+            scope_cells = [", ".join(map(str, row["accounts"])), ", ".join(map(str, row["regions"]))]
         else:
             accounts, regions = len(row["accounts"]), len(row["regions"])
             scope_cells = [f"{accounts} acct, {regions} Reg"]
         coverage = "n/a" if row["coverage"] is None else f"{row['coverage']:g}%"
         count_cells = [str(counts.get(status, 0)) for status in (("PASS", "FAIL", "UNKNOWN") if wide
                                                                  else ("FAIL", "UNKNOWN"))]
-        table.add_row(f"@{row['id']}", recorded, row["command"], *scope_cells, score, coverage, *count_cells,
-                      change_text)
+        # The database is a file anyone may hand over: its text goes through terminal_text.
+        cells = (f"@{row['id']}", recorded, row["command"], *scope_cells, score, coverage, *count_cells, change_text)
+        table.add_row(*(terminal_text(c) for c in cells))
     console.print(table)
     for scope in dict.fromkeys(r["scope"] for r in rows):
         scores = [r for r in runs if r.scope == scope]
         first, last = scores[0], scores[-1]
         if len(scores) > 1 and first.overall is not None and last.overall is not None:
-            where = f"{', '.join(last.accounts)} in {', '.join(last.regions)}"
+            where = terminal_text(f"{', '.join(last.accounts)} in {', '.join(last.regions)}")
             console.print(f"Trend for {where}: {len(scores)} runs, {first.overall:g} → {last.overall:g} "
                           f"({last.overall - first.overall:+.1f}) since {first.recorded_at[:10]}")

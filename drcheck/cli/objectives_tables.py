@@ -1,8 +1,10 @@
-"""Console tables for `drcheck objectives` and `drcheck whatif` (every account-supplied name escaped)."""
+"""Console tables for `drcheck objectives` and `drcheck whatif` (every account-supplied name made inert)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from drcheck.text import terminal_text
 
 
 def _console():
@@ -12,9 +14,8 @@ def _console():
 
 
 def _cell(text: Any) -> str:
-    from rich.markup import escape
-
-    return escape(str(text))
+    """Tag values name workloads: control characters and Rich markup in them must print inert."""
+    return terminal_text(text)
 
 
 def print_whatif(result: dict[str, Any]) -> None:
@@ -50,14 +51,15 @@ def print_objectives(document: dict[str, Any]) -> None:
         cells = []
         for d in document["disruptions"]:
             v = w["disruptions"][d]
-            decided = f"\n← {v['deciding'][0]['name']}" if v.get("deciding") else ""
-            cells.append(f"{v['verdict']}\nRPO {v['rpo_text']}\nRTO {v['rto_text']}{decided}")
-        table.add_row(_cell(w["name"]), _cell(tier), *(_cell(c) for c in cells),
+            lines = [v["verdict"], f"RPO {v['rpo_text']}", f"RTO {v['rto_text']}"]
+            lines += [f"← {v['deciding'][0]['name']}"] if v.get("deciding") else []
+            cells.append("\n".join(_cell(line) for line in lines))  # one line per fact, each made inert
+        table.add_row(_cell(w["name"]), _cell(tier), *cells,
                       _cell(w["strategy"]["name"] if w["strategy"] else "–"))
     console.print(table)
     for w in document["workloads"]:
         for a in w["advice"]:
-            console.print(f"  {_cell(w['name'])}: {_cell(a['name'])} ({_cell(a['label'])}, {a['disruption']}) — "
+            console.print(f"  {_cell(w['name'])}: {_cell(a['name'])} ({_cell(a['label'])}, {_cell(a['disruption'])}) — "
                           f"{_cell(a['change'])}")
     console.print("Figures and their AWS sources: drcheck objectives --assumptions")
 
@@ -66,14 +68,14 @@ def print_assumptions(table: dict[str, Any]) -> None:
     from rich.table import Table
 
     console = _console()
-    grid = Table(title=f"Recovery assumptions ({table['file']})", show_lines=False)
+    grid = Table(title=f"Recovery assumptions ({_cell(table['file'])})", show_lines=False)
     for column in ("resource type", "disruption", "when", "outcome", "RPO", "RTO", "sources"):
         grid.add_column(column)
     for row in table["rows"]:
         outcome = row["outcome"] if not row["unknown"] else f"unknown: {row['unknown']}"
-        grid.add_row(_cell(row["label"]), row["disruption"], _cell(row["when"]), _cell(outcome), _cell(row["rpo"]),
+        grid.add_row(_cell(row["label"]), _cell(row["disruption"]), _cell(row["when"]), _cell(outcome), _cell(row["rpo"]),
                      _cell(row["rto"]), _cell(", ".join(s["id"] for s in row["sources"])))
     console.print(grid)
     for source in table["sources"]:
         console.print(f"[bold]{_cell(source['id'])}[/bold]: {_cell(source['title'])} — {_cell(source['url'])}\n"
-                      f"    {_cell(source['says'])}")
+                      f"    {terminal_text(source['says'], keep_newlines=True)}")

@@ -32,6 +32,7 @@ from drcheck.cli.prepare import (
     resolve_accounts,
     with_assess_options,
 )
+from drcheck.text import terminal_text
 
 
 @grouped
@@ -133,17 +134,19 @@ def doctor(account: AccountOptions, rules: RuleOptions) -> None:
     prepared = prepare_run(rules)
     [target], _ = resolve_accounts(account)
     console = Console(highlight=False)
-    console.print(f"Credentials: OK — account {target.account_id} ({target.partition})")
+    # AWS's answers (ids, error messages) are someone else's text: every value goes through terminal_text.
+    console.print(f"Credentials: OK — account {terminal_text(target.account_id)} ({terminal_text(target.partition)})")
     plan = prepared.catalogue.plan()
     checks = region_checks(target) + probe_permissions(target, plan, make_client_factory(client_config(1, 2)))
     table = Table(title=f"drcheck doctor: {len(prepared.catalogue.rules)} rules, {len(plan.collectors)} resource types")
     for column in ("check", "result", "detail"):
         table.add_column(column)
     for check in checks:
-        table.add_row(check.subject, "[green]ok[/green]" if check.ok else "[red]problem[/red]", check.detail)
+        table.add_row(terminal_text(check.subject), "[green]ok[/green]" if check.ok else "[red]problem[/red]",
+                      terminal_text(check.detail))
     console.print(table)
     detail_permissions = sorted(set(plan.permissions()) - {c.subject for c in checks} - {"sts:GetCallerIdentity"})
-    console.print(f"Also needed for per-resource details (not probed): {', '.join(detail_permissions)}")
+    console.print(f"Also needed for per-resource details (not probed): {terminal_text(', '.join(detail_permissions))}")
     problems = [c for c in checks if not c.ok]
     if problems:
         console.print(f"[red]{len(problems)} problem(s)[/red]: fix them (see `drcheck permissions` for the policy) "
