@@ -134,8 +134,10 @@ def main() -> int:
     for name, content in files.items():
         (out / name).write_bytes(content)
     print(f"  written to {out}")
-    ok = pdf_seconds < 15 and len(files["report.html"]) < 5_000_000
-    return 0 if ok else 1
+    # A benchmark reports; it never gates (make bench runs every script whatever the figures).
+    if pdf_seconds >= 15 or len(files["report.html"]) >= 5_000_000:
+        print("  target missed: PDF end to end < 15 s and report.html < 5 MB")
+    return 0
 
 
 if __name__ == "__main__":

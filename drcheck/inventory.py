@@ -24,6 +24,7 @@ import jsonschema
 
 from drcheck.errors import UserError
 from drcheck.model import INVENTORY_SCHEMA_VERSION
+from drcheck.outputs import json_bytes
 from drcheck.text import clean_surrogates
 
 # A decompressed inventory larger than this is refused before it is parsed (a gzip bomb, or not ours).
@@ -203,4 +204,4 @@ def _one_line(exc: BaseException) -> str:
 
 
 def inventory_json(inventory: dict[str, Any]) -> bytes:
-    return json.dumps(inventory, indent=1, sort_keys=False, default=str).encode("utf-8")
+    return json_bytes(inventory)

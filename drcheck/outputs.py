@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from drcheck.errors import UserError
+
+
+def json_bytes(document: Any) -> bytes:
+    """A machine-read JSON document (inventory, findings, interchange formats) as compact UTF-8.
+
+    Compact on purpose: any `indent` makes Python fall back from its C encoder to the pure-Python
+    one (measured 2.0 s CPU and +253 MB at 21.6k resources); `jq .` pretty-prints for a reader.
+    """
+    return json.dumps(document, separators=(",", ":"), default=str).encode("utf-8")
 
 
 def write_files(directory: Path, files: Mapping[str, bytes]) -> list[Path]:

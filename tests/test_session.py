@@ -41,3 +41,37 @@ def test_rate_limiter_paces_requests(monkeypatch):
     for _ in range(3):
         limiter.acquire()
     assert sleeps == [0.25, 0.5]
+
+
+@pytest.mark.parametrize("attempts", [1, 3])
+def test_max_attempts_counts_the_first_call(monkeypatch, attempts):
+    """AWS_MAX_ATTEMPTS=N means N requests in all (botocore reads a Config's `max_attempts` as retries)."""
+    import boto3
+    from botocore.awsrequest import AWSResponse
+
+    from drcheck.collect.session import client_config, make_client_factory
+
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", str(attempts))
+    monkeypatch.setattr("time.sleep", lambda _: None)  # the retry back-off
+    # A plain session (no emulator, whose own before-send hook would answer first); every request is
+    # answered here with a 500 before it is sent.
+    session = boto3.Session(aws_access_key_id="k", aws_secret_access_key="s", region_name="us-east-1")
+    client = make_client_factory(client_config(1))(session, "dynamodb", "us-east-1")
+    sent = []
+
+    def answer_500(request, **_):
+        sent.append(request.url)
+        return AWSResponse(request.url, 500, {}, _EmptyBody())
+
+    client.meta.events.register("before-send", answer_500)
+    with pytest.raises(Exception, match="500|InternalError|reached max retries"):
+        client.list_tables()
+    assert len(sent) == attempts
+
+
+class _EmptyBody:
+    def stream(self, **_):
+        yield b""
+
+    def read(self, *_):
+        return b""

@@ -48,7 +48,9 @@ def client_config(max_workers: int, max_attempts: int | None = None, call_deadli
         max_attempts = environment_attempts() or DEFAULT_MAX_ATTEMPTS
     limit = call_deadline if call_deadline else None
     return Config(
-        retries={"mode": "adaptive", "max_attempts": max_attempts},
+        # total_max_attempts counts the first call too, as AWS_MAX_ATTEMPTS does; botocore reads
+        # `max_attempts` in a Config as retries after the first, which would add one attempt.
+        retries={"mode": "adaptive", "total_max_attempts": max_attempts},
         max_pool_connections=max(10, max_workers),
         connect_timeout=min(CONNECT_TIMEOUT, limit) if limit else CONNECT_TIMEOUT,
         read_timeout=min(READ_TIMEOUT, limit) if limit else READ_TIMEOUT,

@@ -12,26 +12,24 @@ NAT = "AWS::EC2::NatGateway"
 DX = "AWS::DirectConnect::Connection"
 
 
-def _route_table_of(subnet: dict, tables: list[dict]) -> dict | None:
-    """The explicitly associated route table, else the VPC's main route table."""
-    vpc = subnet["properties"].get("VpcId")
-    main = None
+def _route_tables_by_subnet(tables: list[dict]) -> tuple[dict, dict]:
+    """({(account, Region, subnet id): explicitly associated table}, {(account, Region, VPC id): main
+    table}), built once: looking each subnet's table up among all tables was quadratic."""
+    explicit: dict[tuple[str, str, str], dict] = {}
+    main: dict[tuple[str, str, str], dict] = {}
     for table in tables:
-        if table["properties"].get("VpcId") != vpc:
-            continue
+        scope = (table["account_id"], table["region"])
         for association in table["properties"].get("Associations") or []:
-            if association.get("SubnetId") == subnet["id"]:
-                return table
+            if association.get("SubnetId"):
+                explicit.setdefault((*scope, association["SubnetId"]), table)
             if association.get("Main"):
-                main = table
-    return main
+                main[(*scope, table["properties"].get("VpcId"))] = table
+    return explicit, main
 
 
 def link_nat_routes(index: ResourceIndex) -> None:
     """derived.nat_gateway_routes: the NAT gateways the subnet's route table targets, with their zone."""
-    tables_by_scope: dict[tuple[str, str], list[dict]] = {}
-    for route_table in index.of_type(ROUTE_TABLE):
-        tables_by_scope.setdefault((route_table["account_id"], route_table["region"]), []).append(route_table)
+    explicit_tables, main_tables = _route_tables_by_subnet(index.of_type(ROUTE_TABLE))
     nats = {(n["account_id"], n["region"], n["id"]): n for n in index.of_type(NAT)}
     subnets = {(s["account_id"], s["region"], s["id"]): s for s in index.of_type(SUBNET)}
     for subnet in index.of_type(SUBNET):
@@ -40,7 +38,11 @@ def link_nat_routes(index: ResourceIndex) -> None:
         if problem:
             index.set_unknown(subnet, "nat_gateway_routes", problem)
             continue
-        table = _route_table_of(subnet, tables_by_scope.get(scope, []))
+        # The explicitly associated route table (of the subnet's VPC), else the VPC's main one.
+        vpc = subnet["properties"].get("VpcId")
+        table = explicit_tables.get((*scope, subnet["id"]))
+        if table is None or table["properties"].get("VpcId") != vpc:
+            table = main_tables.get((*scope, vpc))
         table_id = table["id"] if table else None
         routes, problems = [], []
         for route in (table["properties"].get("Routes") or []) if table else []:

@@ -27,9 +27,13 @@ CONSUMERS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def zones_of_subnets(index: ResourceIndex, resource: dict, subnet_ids: list[str]) -> tuple[list[str], list[str]]:
-    """(sorted distinct zones, problems) for subnets in the resource's account and Region."""
-    subnets = {(s["account_id"], s["region"], s["id"]): s for s in index.of_type(SUBNET)}
+def zones_of_subnets(index: ResourceIndex, subnets: dict[tuple[str, str, str], dict], resource: dict,
+                     subnet_ids: list[str]) -> tuple[list[str], list[str]]:
+    """(sorted distinct zones, problems) for subnets in the resource's account and Region.
+
+    `subnets` is keyed by (account, Region, subnet id), built once per linker run: built per
+    resource it made this linker quadratic.
+    """
     zones, problems = set(), []
     for subnet_id in subnet_ids:
         subnet = subnets.get((resource["account_id"], resource["region"], subnet_id))
@@ -44,6 +48,7 @@ def zones_of_subnets(index: ResourceIndex, resource: dict, subnet_ids: list[str]
 def _link_for(resource_type: str, keys: tuple[str, ...], expression: str) -> Callable[[ResourceIndex], None]:
     def link(index: ResourceIndex) -> None:
         """derived.subnet_zones: zones of the configured subnets; None when it has no subnets."""
+        subnets = {(s["account_id"], s["region"], s["id"]): s for s in index.of_type(SUBNET)}
         for resource in index.of_type(resource_type):
             problems = [p for p in (index.detail_problem(resource, key) for key in keys) if p]
             if problems:
@@ -53,7 +58,7 @@ def _link_for(resource_type: str, keys: tuple[str, ...], expression: str) -> Cal
             if not subnet_ids:
                 index.set_derived(resource, "subnet_zones", None)
                 continue
-            zones, problems = zones_of_subnets(index, resource, [str(s) for s in subnet_ids])
+            zones, problems = zones_of_subnets(index, subnets, resource, [str(s) for s in subnet_ids])
             if problems and len(zones) < 2:  # two known zones already answer "spans zones"
                 index.set_unknown(resource, "subnet_zones", "; ".join(problems))
             else:

@@ -15,13 +15,13 @@ out, as Security Hub does for its own controls. Suppressed findings have workflo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from drcheck import __version__
 from drcheck.model import Status
+from drcheck.outputs import json_bytes
 from drcheck.report.identity import finding_uid
 
 SCHEMA_VERSION = "2018-10-08"
@@ -53,7 +53,7 @@ def asff_findings(assessment: Any) -> list[dict[str, Any]]:
 
 
 def asff_bytes(assessment: Any) -> bytes:
-    return json.dumps(asff_findings(assessment), indent=1, default=str).encode("utf-8")
+    return json_bytes(asff_findings(assessment))
 
 
 def _timestamp(value: str) -> str:

@@ -11,13 +11,13 @@ that decided the verdict) goes in `unmapped`, which OCSF keeps for producer-spec
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from drcheck import __version__
 from drcheck.model import Status
+from drcheck.outputs import json_bytes
 from drcheck.report.identity import finding_uid
 
 OCSF_VERSION = "1.3.0"
@@ -36,7 +36,7 @@ def ocsf_events(assessment: Any) -> list[dict[str, Any]]:
 
 
 def ocsf_bytes(assessment: Any) -> bytes:
-    return json.dumps(ocsf_events(assessment), indent=1, default=str).encode("utf-8")
+    return json_bytes(ocsf_events(assessment))
 
 
 def _epoch_ms(timestamp: str) -> int:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from drcheck.inventory import inventory_json
-from drcheck.outputs import write_files
+from drcheck.outputs import json_bytes, write_files
 from drcheck.paths import builtin_reports_dir
 from drcheck.report.asff import asff_bytes
 from drcheck.report.fixes import build_fixes, fix_files
@@ -89,7 +88,7 @@ def render_report(
             files["report.pdf"] = render_pdf(print_html)
     stage("Writing the HTML report, findings and fixes" + (" (the PDF is laid out meanwhile)" if pdf_result else ""))
     if "json" in formats:
-        files["findings.json"] = json.dumps(assessment.findings_document(), indent=1, default=str).encode("utf-8")
+        files["findings.json"] = json_bytes(assessment.findings_document())
     if "csv" in formats:
         files["findings.csv"] = findings_csv(assessment.findings, assessment.rules, fixes)
     for name, render in INTERCHANGE.items():

@@ -10,13 +10,13 @@ Suppressed findings carry a SARIF suppression with the accepted risk's reason.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
 from drcheck import __version__
 from drcheck.model import Status
+from drcheck.outputs import json_bytes
 from drcheck.report.identity import finding_uid
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -50,7 +50,7 @@ def sarif_document(assessment: Any) -> dict[str, Any]:
 
 
 def sarif_bytes(assessment: Any) -> bytes:
-    return json.dumps(sarif_document(assessment), indent=1, default=str).encode("utf-8")
+    return json_bytes(sarif_document(assessment))
 
 
 def _rule(rule: Any) -> dict[str, Any]:
