@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drcheck import arns
 from drcheck.collect.accounts import (
     DEFAULT_ORG_ROLE,
     AccountFilters,
@@ -53,7 +54,8 @@ def resolve_targets(options: TargetOptions) -> tuple[list[AccountTarget], list[d
     identity = caller_identity(session, home)
     if options.org:
         specs = accounts_from_organization(session, home, options.org_role, options.external_id,
-                                           identity["Arn"].split(":")[1], identity["Account"])
+                                           arns.require(identity["Arn"], "the caller identity").partition,
+                                           identity["Account"])
     elif options.accounts_file is not None:
         specs = accounts_from_file(options.accounts_file)
     else:  # ruled out above: a run without --org or --accounts returned already

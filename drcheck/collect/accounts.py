@@ -14,6 +14,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from drcheck import arns
 from drcheck.collect.runner import AccountTarget
 from drcheck.collect.session import assume_role_with, caller_identity, enabled_regions, read_only_client
 from drcheck.errors import UserError
@@ -165,8 +166,8 @@ def open_accounts(
             chosen = [r for r in wanted if r in enabled]
             skipped = [{"region": r, "reason": "Region not enabled for this account"} for r in wanted if r not in enabled]
         return AccountTarget(session=target_session, account_id=spec.account_id,
-                             partition=identity["Arn"].split(":")[1], regions=chosen, name=spec.name,
-                             skipped_regions=skipped)
+                             partition=arns.require(identity["Arn"], "the caller identity").partition,
+                             regions=chosen, name=spec.name, skipped_regions=skipped)
 
     reachable: list[AccountTarget] = []
     unreachable: list[dict] = []

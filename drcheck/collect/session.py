@@ -20,7 +20,7 @@ from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
-from drcheck import __version__
+from drcheck import __version__, arns
 from drcheck.collect.answers import install_answer_check
 from drcheck.collect.guard import AllowList, allowed_operations, install_read_only_guard
 from drcheck.collect.runner import AccountTarget
@@ -177,7 +177,7 @@ def open_account(
     if role_arn:
         session = assume_role(session, role_arn, external_id, home_region)
     identity = caller_identity(session, home_region)
-    partition = identity["Arn"].split(":")[1]
+    partition = arns.require(identity["Arn"], "the caller identity").partition
     if all_regions:
         scan_regions = enabled_regions(session, home_region)
     else:

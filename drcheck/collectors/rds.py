@@ -1,11 +1,7 @@
 """RDS (and Aurora, Neptune, DocumentDB: they share the RDS API) instances, clusters and backups."""
 
+from drcheck.arns import region_of
 from drcheck.collectors.spec import Collector
-
-
-def region_of_arn(arn: object) -> str | None:
-    parts = str(arn or "").split(":")
-    return parts[3] if len(parts) > 5 and parts[3] else None
 
 
 def global_cluster_region(properties: dict) -> str | None:
@@ -16,7 +12,7 @@ def global_cluster_region(properties: dict) -> str | None:
     """
     members = properties.get("GlobalClusterMembers") or []
     writer = next((m for m in members if m.get("IsWriter")), members[0] if members else None)
-    return region_of_arn(writer.get("DBClusterArn")) if writer else None
+    return region_of(writer.get("DBClusterArn")) if writer else None
 
 
 COLLECTORS = (

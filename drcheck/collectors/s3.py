@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
+from drcheck import arns
 from drcheck.collectors.spec import Collector, Detail
 
 
@@ -23,7 +24,7 @@ def bucket_region(properties: dict) -> str | None:
 def destinations_outside_listing(properties: Mapping[str, Any], listed: frozenset[str]) -> list[str]:
     """Replication destination buckets the account's own listing did not return."""
     rules = (properties.get("ReplicationConfiguration") or {}).get("Rules") or []
-    names = {str((rule.get("Destination") or {}).get("Bucket") or "").split(":::")[-1] for rule in rules}
+    names = {arns.s3_bucket_name((rule.get("Destination") or {}).get("Bucket")) for rule in rules}
     return sorted(name for name in names if name and name not in listed)
 
 

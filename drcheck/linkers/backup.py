@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from drcheck import arns
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 
@@ -74,12 +75,6 @@ def _wildcard(pattern: str) -> re.Pattern[str]:
 
 def _matches(pattern: str, value: str) -> bool:
     return bool(_wildcard(pattern).match(value))
-
-
-def _names_resource_type(pattern: str) -> bool:
-    """Whether an ARN pattern names a resource type (`…:volume/*`) rather than a whole service."""
-    parts = pattern.split(":", 5)
-    return len(parts) == 6 and parts[5] not in ("", "*")
 
 
 def _tag_key(condition_key: str) -> str:
@@ -131,7 +126,7 @@ def selection_matches(selection: dict, resource: dict, opted_in: bool | None = T
     if resources:
         hits = [p for p in resources if _matches(p, arn)]
         if hits and holds:
-            by_type = not shared and any(_names_resource_type(p) for p in hits)
+            by_type = not shared and any(arns.names_resource_type(p) for p in hits)
             ways.append(True if by_type else opted_in)
     elif not list_of_tags and holds:
         ways.append(opted_in)  # no Resources and no ListOfTags: everything opted in, narrowed by Conditions

@@ -7,6 +7,7 @@ whatever its own service offers. Selection matching is the coverage linker's (dr
 
 from __future__ import annotations
 
+from drcheck import arns
 from drcheck.linkers import Linker
 from drcheck.linkers.backup import PROTECTABLE_TYPES, selection_matches
 from drcheck.linkers.index import ResourceIndex
@@ -18,9 +19,9 @@ def _plan_copy_regions(plan: dict) -> dict[str, list[str]]:
     regions: dict[str, list[str]] = {}
     for rule in plan["properties"]["BackupPlan"].get("Rules") or []:
         for action in rule.get("CopyActions") or []:
-            parts = str(action.get("DestinationBackupVaultArn", "")).split(":")
-            if len(parts) > 5 and parts[3]:
-                regions.setdefault(parts[3], []).append(str(rule.get("RuleName")))
+            region = arns.region_of(action.get("DestinationBackupVaultArn"))
+            if region:
+                regions.setdefault(region, []).append(str(rule.get("RuleName")))
     return regions
 
 

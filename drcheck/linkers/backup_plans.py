@@ -3,6 +3,7 @@ whether any selection assigns resources to it."""
 
 from __future__ import annotations
 
+from drcheck import arns
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 from drcheck.linkers.regions import other_region
@@ -12,11 +13,6 @@ PLAN = "AWS::Backup::BackupPlan"
 SELECTION = "AWS::Backup::BackupSelection"
 # AWS Backup runs a rule with no ScheduleExpression daily at 05:00 UTC (BackupRule API reference).
 DEFAULT_SCHEDULE = "cron(0 5 ? * * *)"
-
-
-def _arn_part(arn: str, index: int) -> str | None:
-    parts = arn.split(":")
-    return parts[index] if len(parts) > 5 and parts[index] else None
 
 
 def _retention(lifecycle: dict | None) -> dict:
@@ -43,8 +39,8 @@ def link_plan_facts(index: ResourceIndex) -> None:
             retention.append({"RuleName": name, "Copy": False, **_retention(rule.get("Lifecycle"))})
             for action in rule.get("CopyActions") or []:
                 vault_arn = action.get("DestinationBackupVaultArn", "")
-                region = _arn_part(vault_arn, 3)
-                account = _arn_part(vault_arn, 4)
+                region = arns.region_of(vault_arn)
+                account = arns.account_of(vault_arn)
                 destination = {
                     "RuleName": name,
                     "DestinationBackupVaultArn": vault_arn,

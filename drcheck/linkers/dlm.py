@@ -15,6 +15,7 @@ Which volumes a policy snapshots (Amazon EBS user guide, Data Lifecycle Manager)
 
 from __future__ import annotations
 
+from drcheck import arns
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 from drcheck.linkers.schedules import ScheduleError, dlm_interval_hours
@@ -27,7 +28,7 @@ RETAIN_UNIT_DAYS = {"DAYS": 1, "WEEKS": 7, "MONTHS": 30, "YEARS": 365}
 def _copy_region(rule: dict) -> str | None:
     """A cross-Region copy rule's Region: Target (newer) or TargetRegion; an ARN Target is an Outpost."""
     target = rule.get("Target") or rule.get("TargetRegion")
-    return None if not target or str(target).startswith("arn:") else str(target)
+    return None if not target or arns.is_arn(target) else str(target)
 
 
 def _copy_regions(details: dict, own_region: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from drcheck.collectors.rds import region_of_arn
+from drcheck.arns import region_of
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 from drcheck.linkers.regions import other_region
@@ -61,12 +61,12 @@ def link_instance_copies(index: ResourceIndex) -> None:
         # Same-Region replicas are named by identifier, cross-Region ones by ARN.
         for replica in (props.get("ReadReplicaDBInstanceIdentifiers") or []) + \
                 (props.get("ReadReplicaDBClusterIdentifiers") or []):
-            region = region_of_arn(replica)
+            region = region_of(replica)
             if region and region != instance["region"]:
                 copies.append({"Kind": "read-replica", "Region": region, "Identifier": replica})
         for replication in props.get("DBInstanceAutomatedBackupsReplications") or []:
             arn = replication.get("DBInstanceAutomatedBackupsArn")
-            entry = {"Kind": "automated-backup-replication", "Region": region_of_arn(arn), "Identifier": arn}
+            entry = {"Kind": "automated-backup-replication", "Region": region_of(arn), "Identifier": arn}
             backup = replicated.get(arn)
             if backup:  # the destination Region was scanned: say how current the copy is
                 entry["Status"] = backup["properties"].get("Status")
@@ -81,7 +81,7 @@ def link_cluster_copies(index: ResourceIndex) -> None:
     cross-Region read replica clusters and cluster snapshot copies."""
     keys = ("DbClusterResourceId", "DBClusterIdentifier")
     found = _snapshot_copies(index, "AWS::RDS::DBClusterSnapshot",
-                             lambda p: region_of_arn(p.get("SourceDBClusterSnapshotArn")), keys)
+                             lambda p: region_of(p.get("SourceDBClusterSnapshotArn")), keys)
     global_of: dict[str, dict] = {}
     for global_cluster in index.of_type("AWS::RDS::GlobalCluster"):
         for member in global_cluster["properties"].get("GlobalClusterMembers") or []:
@@ -92,12 +92,12 @@ def link_cluster_copies(index: ResourceIndex) -> None:
         global_database = global_of.get(str(cluster.get("arn")))
         if global_database:
             for member in global_database["properties"].get("GlobalClusterMembers") or []:
-                region = region_of_arn(member.get("DBClusterArn"))
+                region = region_of(member.get("DBClusterArn"))
                 if region and region != cluster["region"]:
                     copies.append({"Kind": "global-database", "Region": region,
                                    "Identifier": global_cluster["id"], "Member": member.get("DBClusterArn")})
         for replica in props.get("ReadReplicaIdentifiers") or []:
-            region = region_of_arn(replica)
+            region = region_of(replica)
             if region and region != cluster["region"]:
                 copies.append({"Kind": "read-replica", "Region": region, "Identifier": replica})
         copies.extend(_copies_of(found, cluster, keys))
@@ -111,7 +111,7 @@ def link_backup_source(index: ResourceIndex) -> None:
     (None for the Region's own backups)."""
     for backup in index.of_type("AWS::RDS::DBInstanceAutomatedBackup"):
         props = backup["properties"]
-        source = region_of_arn(props.get("DBInstanceArn")) or props.get("Region")
+        source = region_of(props.get("DBInstanceArn")) or props.get("Region")
         cross = other_region(source, backup["region"])
         if cross is None:
             index.set_unknown(backup, "source_region", "the automated backup names no source Region")

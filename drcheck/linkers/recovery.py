@@ -11,6 +11,7 @@ Intervals are the longest gap between scheduled runs, in seconds; None means "no
 
 from __future__ import annotations
 
+from drcheck import arns
 from drcheck.linkers import Linker
 from drcheck.linkers.backup import PROTECTABLE_TYPES
 from drcheck.linkers.index import ResourceIndex
@@ -19,11 +20,6 @@ from drcheck.ruleset.conditions import Unknown
 
 # AWS Backup continuous backup (point-in-time restore) exists for these types only.
 CONTINUOUS_TYPES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::S3::Bucket")
-
-
-def _region_of_arn(arn: str) -> str | None:
-    parts = (arn or "").split(":")
-    return parts[3] if len(parts) > 5 and parts[3] else None
 
 
 def _min(values: list[float]) -> float | None:
@@ -64,7 +60,7 @@ def link_backup_schedule(index: ResourceIndex) -> None:
                 intervals.append(gap)
                 if rule.get("EnableContinuousBackup") and resource["resource_type"] in CONTINUOUS_TYPES:
                     continuous = True
-                regions = {_region_of_arn(a.get("DestinationBackupVaultArn", "")) for a in rule.get("CopyActions") or []}
+                regions = {arns.region_of(a.get("DestinationBackupVaultArn")) for a in rule.get("CopyActions") or []}
                 if regions - {None, resource["region"]}:
                     copy_intervals.append(gap)
         if problems and not (intervals or continuous):

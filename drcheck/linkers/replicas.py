@@ -7,18 +7,14 @@ Region is read from the ARN, a bare identifier is in the resource's own Region.
 
 from __future__ import annotations
 
+from drcheck import arns
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 from drcheck.linkers.regions import other_region
 
 
-def _region_of(identifier: str, own_region: str) -> str:
-    parts = identifier.split(":")
-    return parts[3] if identifier.startswith("arn:") and len(parts) > 5 and parts[3] else own_region
-
-
 def _copy(identifier: str, own_region: str) -> dict:
-    region = _region_of(identifier, own_region)
+    region = arns.region_or(identifier, own_region)
     return {"Identifier": identifier, "Region": region, "CrossRegion": region != own_region}
 
 
@@ -63,9 +59,9 @@ def link_rds_cluster_replicas(index: ResourceIndex) -> None:
             index.set_derived(cluster, "global_writer", None)
             continue
         _, members = found
-        others = [{"DBClusterArn": m.get("DBClusterArn"), "Region": _region_of(m.get("DBClusterArn", ""), region),
+        others = [{"DBClusterArn": m.get("DBClusterArn"), "Region": arns.region_or(m.get("DBClusterArn", ""), region),
                    "IsWriter": bool(m.get("IsWriter")),
-                   "CrossRegion": _region_of(m.get("DBClusterArn", ""), region) != region}
+                   "CrossRegion": arns.region_or(m.get("DBClusterArn", ""), region) != region}
                   for m in members if m.get("DBClusterArn") != cluster.get("arn")]
         me = next(m for m in members if m.get("DBClusterArn") == cluster.get("arn"))
         index.set_derived(cluster, "global_members", others)
@@ -99,7 +95,7 @@ def link_replication_sources(index: ResourceIndex) -> None:
         for rule in (bucket["properties"]["ReplicationConfiguration"] or {}).get("Rules") or []:
             if rule.get("Status") != "Enabled":
                 continue
-            target = str((rule.get("Destination") or {}).get("Bucket", "")).split(":::")[-1]
+            target = arns.s3_bucket_name((rule.get("Destination") or {}).get("Bucket"))
             if target in sources and not any(s["Bucket"] == bucket["id"] for s in sources[target]):
                 sources[target].append({"Bucket": bucket["id"], "Region": bucket["region"]})
     for bucket in buckets:

@@ -3,14 +3,15 @@ buckets in the scan replicate into each bucket."""
 
 from __future__ import annotations
 
+from drcheck import arns
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 from drcheck.linkers.regions import known_region, other_region
 
 
 def destination_name(destination_bucket: object) -> str:
-    """Replication names the destination by ARN (arn:aws:s3:::name); the bucket name is after ':::'."""
-    return str(destination_bucket or "").split(":::")[-1]
+    """Replication names the destination by ARN (arn:aws:s3:::name)."""
+    return arns.s3_bucket_name(destination_bucket)
 
 
 def _destination_region(target: dict | None, bucket: dict, name: str) -> tuple[str | None, str | None]:

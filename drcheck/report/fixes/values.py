@@ -14,6 +14,7 @@ import shlex
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from drcheck import arns
 from drcheck.report.fixes.context import slug
 from drcheck.report.fixes.job import FixJob, Missing, Raw
 
@@ -302,8 +303,8 @@ def _dlq(job: FixJob) -> tuple[str, str] | None:
         arn = json.loads(policy).get("deadLetterTargetArn") if isinstance(policy, str) else None
     except ValueError:
         arn = None
-    parts = str(arn or "").split(":")
-    return (parts[3], parts[5]) if len(parts) == 6 else None
+    parsed = arns.parse(arn)
+    return (parsed.region, parsed.resource) if parsed and parsed.region and parsed.service == "sqs" else None
 
 
 def dlq_name(job: FixJob) -> str:
