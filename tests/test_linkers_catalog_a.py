@@ -40,9 +40,10 @@ def test_backup_copies_follow_the_plans_copy_actions():
                                                    "ConditionValue": "dr"}]})
     tagged = resource("AWS::DynamoDB::Table", "orders", arn="arn:table/orders", tags={"backup": "dr"})
     other = resource("AWS::DynamoDB::Table", "logs", arn="arn:table/logs")
+    settings = region_settings(DynamoDB=True)
     listed = [("us-east-1", "AWS::Backup::BackupPlan"), ("us-east-1", "AWS::Backup::BackupSelection"),
-              ("us-east-1", "AWS::DynamoDB::Table")]
-    linked = link([plan, selection, tagged, other], listed)
+              ("us-east-1", "AWS::DynamoDB::Table"), ("us-east-1", "AWS::Backup::RegionSettings")]
+    linked = link([plan, selection, tagged, other, settings], listed)
     # The same-Region copy is no protection against losing the Region.
     assert derived(linked, "AWS::DynamoDB::Table", "orders", "backup_copies") == [
         {"Region": "us-west-2", "BackupPlanName": "plan-1", "Rules": ["daily"]}]
@@ -50,9 +51,52 @@ def test_backup_copies_follow_the_plans_copy_actions():
 
     selection["unavailable"] = {"BackupSelection": {"reason": "GetBackupSelection failed: AccessDenied"}}
     del selection["properties"]["BackupSelection"]
-    linked = link([plan, selection, tagged], listed)
+    linked = link([plan, selection, tagged, settings], listed)
     status, reason = derived(linked, "AWS::DynamoDB::Table", "orders", "backup_copies")
     assert status == "UNKNOWN" and "GetBackupSelection failed" in reason
+
+
+def region_settings(**opt_in):
+    return resource("AWS::Backup::RegionSettings", "us-east-1", ResourceTypeOptInPreference=opt_in)
+
+
+def _copying_plan_selecting(selection_body):
+    plan = resource("AWS::Backup::BackupPlan", "plan-1", BackupPlanId="plan-1", BackupPlan={"Rules": [
+        {"RuleName": "daily", "CopyActions": [
+            {"DestinationBackupVaultArn": f"arn:aws:backup:us-west-2:{ACCOUNT}:backup-vault:dr"}]}]})
+    selection = resource("AWS::Backup::BackupSelection", "sel-1", BackupPlanId="plan-1",
+                         BackupSelection={"SelectionName": "s", **selection_body})
+    return plan, selection
+
+
+BACKUP_LISTED = [("us-east-1", t) for t in ("AWS::Backup::BackupPlan", "AWS::Backup::BackupSelection",
+                                            "AWS::Backup::RegionSettings", "AWS::DynamoDB::Table",
+                                            "AWS::EC2::Instance", "AWS::EC2::Volume")]
+
+
+def test_no_copy_is_credited_to_a_type_the_region_opted_out_of():
+    """Issue 9 §2: coverage said "not backed up" (DynamoDB opted out) while the copy rule said
+    "copied": copies now read the coverage linker's answer, so the two cannot disagree."""
+    plan, selection = _copying_plan_selecting({"Resources": ["*"]})
+    table = resource("AWS::DynamoDB::Table", "orders", arn=f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/orders")
+    linked = link([plan, selection, table, region_settings(DynamoDB=False)], BACKUP_LISTED)
+    assert derived(linked, "AWS::DynamoDB::Table", "orders", "backup_plans") == []
+    assert derived(linked, "AWS::DynamoDB::Table", "orders", "backup_copies") == []
+    linked = link([plan, selection, table, region_settings(DynamoDB=True)], BACKUP_LISTED)
+    assert derived(linked, "AWS::DynamoDB::Table", "orders", "backup_copies") == [
+        {"Region": "us-west-2", "BackupPlanName": "plan-1", "Rules": ["daily"]}]
+
+
+def test_a_volume_is_copied_with_the_instance_whose_backup_copies():
+    """An EC2 backup is an AMI with a snapshot of every attached volume, and a copy action copies it
+    whole: the volume is covered (and copied) through its instance."""
+    plan, selection = _copying_plan_selecting({"Resources": [f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-1"]})
+    instance = resource("AWS::EC2::Instance", "i-1", arn=f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-1")
+    volume = resource("AWS::EC2::Volume", "vol-1", arn=f"arn:aws:ec2:us-east-1:{ACCOUNT}:volume/vol-1",
+                      Attachments=[{"InstanceId": "i-1", "Device": "/dev/xvda"}])
+    linked = link([plan, selection, instance, volume, region_settings(EC2=True, EBS=False)], BACKUP_LISTED)
+    assert derived(linked, "AWS::EC2::Volume", "vol-1", "backup_copies") == [
+        {"Region": "us-west-2", "BackupPlanName": "plan-1", "Rules": ["daily"]}]
 
 
 def _subnet(sid, zone, free, vpc="vpc-1", cidr="10.0.0.0/24"):

@@ -27,11 +27,23 @@ def _constant(node: ast.AST | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
+def _colon_framed(node: ast.AST) -> bool:
+    """f":{account}:" — looking for one ARN part by substring."""
+    if not isinstance(node, ast.JoinedStr) or len(node.values) < 2:
+        return False
+    first, last = _constant(node.values[0]), _constant(node.values[-1])
+    return bool(first and last and first.endswith(":") and last.startswith(":"))
+
+
 def hand_written_arn_parsing(path: Path, source: str) -> list[str]:
     """Lines of one module that take an ARN apart without drcheck.arns."""
     relative = path.relative_to(PACKAGE).as_posix()
     found = []
     for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare) and _colon_framed(node.left) and any(
+                isinstance(op, ast.In | ast.NotIn) for op in node.ops):
+            found.append(f"{relative}:{node.lineno}: {ast.get_source_segment(source, node)}")
+            continue
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute) or not node.args:
             continue
         name, first = node.func.attr, _constant(node.args[0])
@@ -68,7 +80,9 @@ def test_the_arn_check_sees_each_way_of_splitting(tmp_path):
         'kind, _, rest = arn.partition(":")': 1,
         'ok = value.startswith("arn:")': 1,
         'pattern = re.compile(r"arn:aws:[a-z]+")': 1,
+        'crossed = f":{region}:" not in vault_arn': 1,
         'words = text.split(",")': 0,
+        'line = f":{number}" if number else ""': 0,
     }
     for line, expected in samples.items():
         module = PACKAGE / "linkers" / "sample.py"  # a path inside the package, never written

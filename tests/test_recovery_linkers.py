@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from drcheck.link import link
+from drcheck.linkers.backup_plans import link_plan_facts
+from drcheck.linkers.dlm import link_policy_schedules
 from drcheck.linkers.index import ResourceIndex
 from drcheck.linkers.recovery import link_backup_schedule, link_snapshot_schedule
 from drcheck.linkers.replicas import link_rds_cluster_replicas, link_rds_instance_replicas, link_replication_sources
@@ -20,6 +22,19 @@ def ok(resource_type, region="us-east-1"):
     return {"account_id": ACCOUNT, "region": region, "resource_type": resource_type, "status": "ok"}
 
 
+def backup_schedules(*resources):
+    """The schedule facts as the link stage computes them: the plans' own facts first."""
+    index = ResourceIndex(list(resources), [])
+    link_plan_facts(index)
+    link_backup_schedule(index)
+
+
+def snapshot_schedules(*resources):
+    index = ResourceIndex(list(resources), [])
+    link_policy_schedules(index)
+    link_snapshot_schedule(index)
+
+
 def test_backup_schedule_takes_the_most_frequent_rule_and_cross_region_copies():
     plan = res("AWS::Backup::BackupPlan", "p1", {"BackupPlan": {"Rules": [
         {"RuleName": "daily", "ScheduleExpression": "cron(0 5 ? * * *)",
@@ -29,7 +44,7 @@ def test_backup_schedule_takes_the_most_frequent_rule_and_cross_region_copies():
     ]}})
     table = res("AWS::DynamoDB::Table", "t", {}, derived={"backup_plans": [{"BackupPlanId": "p1"}]})
     bare = res("AWS::DynamoDB::Table", "u", {}, derived={"backup_plans": []})
-    link_backup_schedule(ResourceIndex([plan, table, bare], []))
+    backup_schedules(plan, table, bare)
     assert table["derived"]["backup_interval"] == 3600
     assert table["derived"]["backup_copy_interval"] == 86400  # only the daily rule leaves the Region
     assert bare["derived"] == {"backup_plans": [], "backup_interval": None, "backup_copy_interval": None,
@@ -42,7 +57,7 @@ def test_backup_schedule_unknown_when_coverage_is_unknown_or_schedule_unreadable
     table = res("AWS::DynamoDB::Table", "t", {}, derived={"backup_plans": [{"BackupPlanId": "p1"}]})
     unknown = res("AWS::DynamoDB::Table", "u", {})
     unknown["unavailable"]["derived.backup_plans"] = {"reason": "ListBackupPlans failed: AccessDenied"}
-    link_backup_schedule(ResourceIndex([plan, table, unknown], []))
+    backup_schedules(plan, table, unknown)
     assert "backup_interval" not in table["derived"]
     assert "six fields" in table["unavailable"]["derived.backup_interval"]["reason"]
     assert "AccessDenied" in unknown["unavailable"]["derived.backup_copy_interval"]["reason"]
@@ -53,9 +68,30 @@ def test_snapshot_schedule_from_dlm_policies():
         {"CreateRule": {"Interval": 12, "IntervalUnit": "HOURS"},
          "CrossRegionCopyRules": [{"TargetRegion": "us-west-2"}]}]}}})
     volume = res("AWS::EC2::Volume", "v", {}, derived={"dlm_policies": [{"PolicyId": "pol"}]})
-    link_snapshot_schedule(ResourceIndex([policy, volume], []))
+    snapshot_schedules(policy, volume)
     assert volume["derived"]["snapshot_interval"] == 43200
     assert volume["derived"]["snapshot_copy_interval"] == 43200
+
+
+def test_a_backup_rule_without_a_schedule_runs_daily():
+    """AWS Backup runs a rule with no ScheduleExpression daily at 05:00 UTC: the recovery estimate
+    reads the plan facts' schedule (which knows that), not its own parse of the expression."""
+    plan = res("AWS::Backup::BackupPlan", "p1", {"BackupPlan": {"Rules": [{"RuleName": "default"}]}})
+    table = res("AWS::DynamoDB::Table", "t", {}, derived={"backup_plans": [{"BackupPlanId": "p1"}]})
+    backup_schedules(plan, table)
+    assert table["derived"]["backup_interval"] == 86400
+    assert table["derived"]["backup_copy_interval"] is None
+
+
+def test_a_dlm_default_policy_snapshots_on_its_create_interval():
+    """Default policies (PolicyLanguage SIMPLIFIED) have no Schedules: CreateInterval days (default 1)."""
+    policy = res("AWS::DLM::LifecyclePolicy", "pol", {"Policy": {"PolicyDetails": {
+        "PolicyLanguage": "SIMPLIFIED", "ResourceType": "VOLUME", "CreateInterval": 2,
+        "CrossRegionCopyTargets": [{"TargetRegion": "us-west-2"}]}}})
+    volume = res("AWS::EC2::Volume", "v", {}, derived={"dlm_policies": [{"PolicyId": "pol"}]})
+    snapshot_schedules(policy, volume)
+    assert volume["derived"]["snapshot_interval"] == 2 * 86400
+    assert volume["derived"]["snapshot_copy_interval"] == 2 * 86400
 
 
 def test_rds_replicas_carry_their_region():

@@ -2,77 +2,63 @@
 
 A plan's copy actions send every recovery point of the resources it selects to the destination
 vaults, so a resource selected by a plan that copies to another Region has an off-Region copy
-whatever its own service offers. Selection matching is the coverage linker's (drcheck.linkers.backup).
+whatever its own service offers. Which plans select a resource is the coverage linker's answer
+(derived.backup_plans: opt-in, volumes through their instances); where a plan copies to is the
+plan facts linker's (derived.copy_destinations). Neither is recomputed here, so "copied" can never
+disagree with "backed up".
 """
 
 from __future__ import annotations
 
-from drcheck import arns
 from drcheck.linkers import Linker
-from drcheck.linkers.backup import PROTECTABLE_TYPES, selection_matches
+from drcheck.linkers.backup import PROTECTABLE_TYPES
 from drcheck.linkers.index import ResourceIndex
-from drcheck.linkers.regions import other_region
+from drcheck.ruleset.conditions import Unknown
 
-
-def _plan_copy_regions(plan: dict) -> dict[str, list[str]]:
-    """Copy destination Region -> names of the plan's rules that copy there."""
-    regions: dict[str, list[str]] = {}
-    for rule in plan["properties"]["BackupPlan"].get("Rules") or []:
-        for action in rule.get("CopyActions") or []:
-            region = arns.region_of(action.get("DestinationBackupVaultArn"))
-            if region:
-                regions.setdefault(region, []).append(str(rule.get("RuleName")))
-    return regions
+PLAN = "AWS::Backup::BackupPlan"
 
 
 def link_backup_copy_regions(index: ResourceIndex) -> None:
     """derived.backup_copies: [{Region, BackupPlanName, Rules}] for copies outside the resource's Region."""
-    plans = {(p["account_id"], p["region"], p["id"]): p for p in index.of_type("AWS::Backup::BackupPlan")}
-    selections_by_scope: dict[tuple[str, str], list[dict]] = {}
-    for selection in index.of_type("AWS::Backup::BackupSelection"):
-        selections_by_scope.setdefault((selection["account_id"], selection["region"]), []).append(selection)
+    plans = {(p["account_id"], p["region"], p["id"]): p for p in index.of_type(PLAN)}
     for resource in index.of_type(*PROTECTABLE_TYPES):
-        scope = (resource["account_id"], resource["region"])
-        problems = [p for p in (index.problem(*scope, "AWS::Backup::BackupPlan"),
-                                index.problem(*scope, "AWS::Backup::BackupSelection")) if p]
-        copies: list[dict] = []
-        for selection in selections_by_scope.get(scope, []):
-            problem = index.body_problem(selection, "BackupSelection")
-            if problem:
-                problems.append(problem)
-                continue
-            matched = selection_matches(selection["properties"]["BackupSelection"], resource)
-            if matched is None:  # the coverage linker could not tell either; it says why
-                problems.append(f"whether selection {selection['name']} picks {resource['id']} is not known")
-                continue
-            if not matched:
-                continue
-            plan = plans.get((*scope, selection["properties"].get("BackupPlanId")))
+        covering = index.derived(resource, "backup_plans")
+        if isinstance(covering, Unknown):
+            index.set_unknown(resource, "backup_copies", covering.reason)
+            continue
+        problems: list[str] = []
+        by_plan: dict[tuple[str, str], list[str]] = {}  # (plan name, Region) -> rule names
+        for plan_id in dict.fromkeys(c.get("BackupPlanId") for c in covering):
+            plan = plans.get((resource["account_id"], resource["region"], plan_id))
             if plan is None:
-                problems.append("the selection's plan was not listed")
+                problems.append(f"backup plan {plan_id} is not in the inventory")
                 continue
-            problem = index.body_problem(plan, "BackupPlan")
-            if problem:
-                problems.append(problem)
+            destinations = index.derived(plan, "copy_destinations")
+            if isinstance(destinations, Unknown):
+                problems.append(destinations.reason)
                 continue
-            for region, rules in _plan_copy_regions(plan).items():
-                cross = other_region(region, resource["region"])
-                if cross is None:
-                    problems.append(f"the Region of {resource['id']} is not known, so whether plan {plan['name']} "
-                                    "copies it to another Region is not known either")
-                elif cross:
-                    copies.append({"Region": region, "BackupPlanName": plan["name"], "Rules": rules})
+            for destination in destinations:
+                if "CrossRegion" not in destination:  # the destination vault ARN names no Region
+                    problems.append(f"the Region plan {plan['name']} copies {resource['id']} to is not known "
+                                    f"({destination.get('DestinationBackupVaultArn')!r})")
+                elif destination["CrossRegion"]:
+                    rules = by_plan.setdefault((str(plan["name"]), str(destination["DestinationRegion"])), [])
+                    if destination.get("RuleName") not in rules:
+                        rules.append(str(destination.get("RuleName")))
+        copies = [{"Region": region, "BackupPlanName": name, "Rules": rules}
+                  for (name, region), rules in by_plan.items()]
         if copies or not problems:
             index.set_derived(resource, "backup_copies", copies)
         else:
-            index.set_unknown(resource, "backup_copies", "; ".join(problems))
+            index.set_unknown(resource, "backup_copies", "; ".join(dict.fromkeys(problems)))
 
 
 LINKERS = (
     Linker(
         name="backup-copy-regions",
         provides={t: ("backup_copies",) for t in PROTECTABLE_TYPES},
-        reads={"AWS::Backup::BackupPlan": ("BackupPlan",), "AWS::Backup::BackupSelection": ("BackupSelection",)},
+        reads={PLAN: ("derived.copy_destinations",)},
+        own_reads=("derived.backup_plans",),
         link=link_backup_copy_regions,
     ),
 )

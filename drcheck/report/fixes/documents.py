@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from drcheck import arns
 from drcheck.linkers.schedules import ScheduleError, dlm_interval_hours, max_interval_hours
 from drcheck.report.fixes.job import FixJob, Missing
 from drcheck.report.fixes.values import NEW_PLAN
@@ -56,7 +57,7 @@ def _plan_input(plan: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _copies_away(rule: Mapping[str, Any], region: str) -> bool:
-    return any(f":{region}:" not in str(c.get("DestinationBackupVaultArn", "")) for c in rule.get("CopyActions") or ())
+    return any(arns.region_of(c.get("DestinationBackupVaultArn")) != region for c in rule.get("CopyActions") or ())
 
 
 def backup_plan_with_copy(job: FixJob) -> dict[str, Any] | Missing:
@@ -77,7 +78,7 @@ def backup_plan_cross_account(job: FixJob) -> dict[str, Any] | Missing:
     if isinstance(plan, Missing):
         return plan
     for rule in plan["Rules"]:
-        if not any(f":{job.account}:" not in str(c.get("DestinationBackupVaultArn", ""))
+        if not any(arns.account_of(c.get("DestinationBackupVaultArn")) != job.account
                    for c in rule.get("CopyActions") or ()):
             keep = (rule.get("Lifecycle") or {}).get("DeleteAfterDays") or MIN_RETENTION_DAYS
             rule.setdefault("CopyActions", []).append({"DestinationBackupVaultArn": "<backup_account_vault_arn>",

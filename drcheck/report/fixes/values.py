@@ -126,7 +126,7 @@ def backup_plan_id(job: FixJob) -> str | Raw:
     plans = [p for p in _plans(job) if p.get("BackupPlanId")]
     if plans:
         def copies_away(plan: Mapping[str, Any]) -> bool:
-            return any(f":{job.region}:" not in str(c.get("DestinationBackupVaultArn", ""))
+            return any(arns.region_of(c.get("DestinationBackupVaultArn")) != job.region
                        for rule in _plan_rules(plan) for c in rule.get("CopyActions") or ())
         chosen = sorted(plans, key=lambda p: (not copies_away(p), str(p.get("BackupPlanName"))))[0]
         job.add_note(f"Selected into the backup plan {chosen.get('BackupPlanName') or chosen['BackupPlanId']}.")
