@@ -39,6 +39,9 @@ VOL = "AWS::EC2::Volume"
 VOL_DERIVED = {"snapshot_interval": None, "snapshot_copy_interval": None, "backup_interval": None,
                "backup_copy_interval": None, "latest_snapshot_time": None, "attached_instances": []}
 
+EFS = "AWS::EFS::FileSystem"
+EFS_DERIVED = {"backup_interval": None, "backup_copy_interval": None, "replication_destinations": []}
+
 CASES = [
     # (resource type, properties, derived, disruption, expected case id)
     (RDS, {**RDS_BASE, "MultiAZ": True}, RDS_DERIVED, "az", "rds-multi-az"),
@@ -75,6 +78,18 @@ CASES = [
     (VOL, {"AvailabilityZone": "us-east-1a"}, {**VOL_DERIVED, "latest_snapshot_time": "2024-06-01T00:00:00+00:00"},
      "az", "ebs-ad-hoc-snapshot"),
     ("AWS::EFS::FileSystem", {}, {"backup_interval": None}, "az", "efs-regional"),
+    # EFS backups and replication are collected (DescribeBackupPolicy, DescribeReplicationConfigurations):
+    # the model reads them, never "not collected" (issue 11: the findings judged what the model called unread).
+    (EFS, {"AvailabilityZoneName": "us-east-1a", "BackupPolicy": {"Status": "ENABLED"}}, EFS_DERIVED, "az",
+     "efs-one-zone-automatic-backup"),
+    (EFS, {"AvailabilityZoneName": "us-east-1a", "BackupPolicy": {"Status": "DISABLED"}}, EFS_DERIVED, "az",
+     "efs-one-zone-no-copy"),
+    (EFS, {"BackupPolicy": {"Status": "DISABLED"}}, {**EFS_DERIVED, "replication_destinations": [
+        {"CrossRegion": True, "Status": "ENABLED"}]}, "region", "efs-replication"),
+    (EFS, {"BackupPolicy": {"Status": "DISABLED"}}, {**EFS_DERIVED, "replication_destinations": [
+        {"CrossRegion": False, "Status": "ENABLED"}]}, "region", "efs-no-copy"),
+    (EFS, {"BackupPolicy": {"Status": "ENABLED"}}, EFS_DERIVED, "data", "efs-automatic-backup"),
+    (EFS, {"BackupPolicy": {"Status": "DISABLED"}}, EFS_DERIVED, "data", "efs-no-backup"),
     ("AWS::AutoScaling::AutoScalingGroup", {"AvailabilityZones": ["us-east-1a", "us-east-1b"]}, {}, "az",
      "asg-multi-az"),
     ("AWS::AutoScaling::AutoScalingGroup", {"AvailabilityZones": ["us-east-1a"]}, {}, "az", "asg-single-az"),
@@ -146,10 +161,21 @@ def test_missing_input_is_unknown_with_the_reason_never_a_later_case(model):
     assert est.at_worst is not None and est.at_worst.id == "rds-no-copy"
 
 
-def test_uncollected_input_stated_in_the_table_is_unknown(model):
+def test_uncollected_input_is_unknown_not_lost(model):
+    # EFS replication not computed (its answer missing): the Region estimate is unknown, naming the
+    # field, and never falls through to the last case ("no copy outside the Region": lost).
     est = estimate(model.types["AWS::EFS::FileSystem"], resource("AWS::EFS::FileSystem", {},
                                                                   {"backup_copy_interval": None}), "region", NOW)
-    assert est.outcome == "unknown" and "DescribeReplicationConfigurations" in est.reason
+    assert est.outcome == "unknown" and "derived.replication_destinations" in est.reason
+    assert est.at_worst is not None and est.at_worst.id == "efs-no-copy"
+
+
+def test_no_case_says_drcheck_does_not_collect_what_it_collects(model):
+    # A case that calls an input "not collected" contradicts the findings, which judge it.
+    for type_model in model.types.values():
+        for cases in type_model.cases.values():
+            for c in cases:
+                assert "not collected" not in (c.label + (c.unknown or "")), (type_model.resource_type, c.id)
 
 
 def test_zones(model):

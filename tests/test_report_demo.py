@@ -146,3 +146,27 @@ def test_bad_logo_is_one_line_and_exit_2(demo_dir, tmp_path, logo, message):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_pdf_is_tagged_for_accessibility(demo_dir):
+    # WeasyPrint here offers PDF/UA-1 (render.accessibility_options): structure tags and metadata.
+    from drcheck.report.render import accessibility_options
+
+    info = poppler("pdfinfo", str(demo_dir / "report.pdf"))
+    if accessibility_options():
+        assert re.search(r"Tagged:\s+yes", info), info
+
+
+def test_pdf_reads_as_words_not_internals(demo_dir):
+    # issue 11's page review: no CloudFormation type names, no "(s)" plurals, no "not collected"
+    # for what drcheck collects, no doubled plural, and the glossary does not end on a page of its own.
+    pages_text = page_texts(demo_dir / "report.pdf")
+    text = "\n".join(pages_text)
+    flat = re.sub(r"\s+", " ", text)
+    assert not re.search(r"AWS::\w+::\w+", flat)
+    assert "(s) " not in flat and "settingss" not in flat
+    assert "not collected by drcheck" not in flat and "replication not collected" not in flat
+    assert "compute capacity in" not in flat
+    assert "nothing evaluated" not in flat
+    last = pages_text[-1]
+    assert len([line for line in last.splitlines() if line.strip()]) > 6, last

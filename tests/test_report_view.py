@@ -394,3 +394,24 @@ def test_page_sets_a_strict_content_security_policy(html):
     assert csp.startswith("default-src 'none'; img-src data:; style-src 'sha256-")
     assert "unsafe-inline" not in csp and "script-src 'sha256-" in csp
     assert Path(builtin_reports_dir() / "report.js").read_text() in html
+
+
+def test_nouns_and_plurals_read_as_words():
+    # issue 11: "Backup region settingss", "workload(s)", AWS::EC2::Subnet in a sentence
+    from drcheck.report.wording import counted, plural, resource_noun
+
+    assert resource_noun("AWS::Backup::RegionSettings", 2) == "Regions (AWS Backup settings)"
+    assert resource_noun("AWS::DLM::LifecyclePolicy", 3) == "DLM lifecycle policies"
+    assert resource_noun("AWS::EC2::Subnet", 16) == "subnets"
+    assert resource_noun("AWS::Foo::BarSettings", 2) == "Foo bar settings"
+    assert plural("Auto Scaling group") == "Auto Scaling groups" and plural("key") == "keys"
+    assert counted(1, "workload") == "1 workload" and counted(0, "workload") == "0 workloads"
+
+
+def test_service_chart_never_calls_not_applicable_not_evaluated():
+    # "not evaluated" means UNKNOWN everywhere in the report; a service whose checks are all
+    # NOT_APPLICABLE says so instead.
+    svg = charts.status_bars([charts.CountRow("EC2", {"PASS": 0, "FAIL": 0, "UNKNOWN": 0, "NOT_APPLICABLE": 6}),
+                              charts.CountRow("S3", {"PASS": 1, "FAIL": 0, "UNKNOWN": 1})], title="t")
+    assert "nothing evaluated" not in svg and "not applicable" in svg
+    assert ">unknown<" not in svg and ">not evaluated<" in svg

@@ -161,7 +161,8 @@ def _combined_text(span: Span | None, lost: list, unknowns: list) -> str:
         return "not recoverable"
     text = span.text() if span else "none"
     if unknowns:
-        return f"{text}, unknown for {len(unknowns)} component(s)" if span else "unknown"
+        many = len(unknowns)
+        return f"{text}, unknown for {many} component{'' if many == 1 else 's'}" if span else "unknown"
     return text
 
 

@@ -57,7 +57,8 @@ def classify(members: list[Any]) -> dict[str, Any]:
                         f"{est.case.label if est.case else 'unknown: ' + (est.reason or '')}")
     others = {r: c for r, c in capacity.items() if r != primary}
     for region, amount in sorted(capacity.items()):
-        evidence.append(f"compute capacity in {region}: {amount}")
+        evidence.append(f"{amount} running instance{'' if amount == 1 else 's'} in {region}"
+                        " (Auto Scaling groups' desired capacity and running EC2 instances)")
     if "none" in levels:
         key = "none"
     elif "unknown" in levels:

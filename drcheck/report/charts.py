@@ -28,6 +28,9 @@ BANDS = (
 )
 NO_SCORE = ("#8a93a3", "#eef0f4")
 STATUS_COLOURS = {"PASS": "#1a7f37", "FAIL": "#b42318", "UNKNOWN": "#9a6700"}
+# The words the rest of the report uses for each verdict (wording.STATUS_WORDS): UNKNOWN reads
+# "not evaluated" everywhere, so a row with only NOT_APPLICABLE checks must not say that.
+LEGEND_WORDS = {"PASS": "pass", "FAIL": "fail", "UNKNOWN": "not evaluated"}
 
 
 def band(score: float | None) -> tuple[str, str]:
@@ -142,7 +145,10 @@ class CountRow:
 
 
 def status_bars(rows: Sequence[CountRow], *, title: str, width: float = 660.0) -> str:
-    """100 % stacked bars of PASS / FAIL / UNKNOWN per row, each segment labelled with its count."""
+    """100 % stacked bars of PASS / FAIL / UNKNOWN per row, each segment labelled with its count.
+
+    A row with none of the three (every check not applicable, or none at all) says so in those words.
+    """
     label_w, total_w, row_h, top = 150.0, 90.0, 24.0, 24.0
     track_w = width - label_w - total_w
     height = top + row_h * len(rows) + 6
@@ -150,15 +156,17 @@ def status_bars(rows: Sequence[CountRow], *, title: str, width: float = 660.0) -
     x = label_w
     for status in STATUS_COLOURS:  # legend
         body.append(f'<rect x="{x:.1f}" y="4" width="10" height="10" fill="{STATUS_COLOURS[status]}"/>')
-        body.append(_text(x + 14, 13, status.lower(), size=10, fill=MUTED))
-        x += 80
+        body.append(_text(x + 14, 13, LEGEND_WORDS[status], size=10, fill=MUTED))
+        x += 14 + _text_width(LEGEND_WORDS[status], 10) + 18
     for i, row in enumerate(rows):
         y = top + i * row_h
         body.append(_text(label_w - 8, y + 15, _clip(row.label, 11, label_w - 10), anchor="end"))
         total = sum(row.counts.get(s, 0) for s in STATUS_COLOURS)
         if not total:
             body.append(f'<rect x="{label_w}" y="{y + 5}" width="{track_w:.1f}" height="13" fill="{TRACK}"/>')
-            body.append(_text(label_w + 6, y + 15, "nothing evaluated", size=9.5, fill=MUTED))
+            na = row.counts.get("NOT_APPLICABLE", 0)
+            empty = f"not applicable: no resource of the kind ({na:,} checks)" if na else "no checks"
+            body.append(_text(label_w + 6, y + 15, empty, size=9.5, fill=MUTED))
             continue
         x = label_w
         for status, colour in STATUS_COLOURS.items():

@@ -11,6 +11,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from drcheck.errors import UserError
+from drcheck.report.wording import counted, resource_noun
 
 PAPER_CSS = {"a4": "", "letter": "\n@page { size: Letter; }\n"}
 
@@ -51,6 +52,8 @@ def render_html(view: dict[str, Any], template_dirs: list[Path], *, for_print: b
     env = template_environment(template_dirs)
     env.filters["inline_code"] = inline_code
     env.filters["n"] = lambda value: f"{value:,}" if isinstance(value, int) else value
+    env.filters["counted"] = counted  # 1 workload, 2 workloads: never "workload(s)"
+    env.filters["noun"] = resource_noun  # AWS::EC2::Subnet -> subnet: type names are internals
     try:
         template = env.get_template("report.html.j2")
         css = _source(env, "report.css") + PAPER_CSS.get(view["paper"], "")
@@ -87,4 +90,21 @@ def render_pdf(html: str, allowed_files: tuple[str, ...] = (), refused: list[str
             raise ValueError(f"drcheck reports fetch nothing external (refused {url[:80]})")
 
     fetcher = OfflineFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(**accessibility_options())
+
+
+def accessibility_options() -> dict[str, Any]:
+    """Tag the PDF (structure for screen readers) as far as the installed WeasyPrint can: PDF/UA-1
+    where it offers the variant (tags, language, title in the metadata), else plain tags (pdf_tags
+    came in WeasyPrint 63), else nothing: an untagged PDF beats no PDF."""
+    import weasyprint
+
+    try:
+        from weasyprint.pdf import VARIANTS
+    except ImportError:
+        VARIANTS = {}
+    if "pdf/ua-1" in VARIANTS:
+        return {"pdf_variant": "pdf/ua-1"}
+    if "pdf_tags" in getattr(weasyprint, "DEFAULT_OPTIONS", {}):
+        return {"pdf_tags": True}
+    return {}

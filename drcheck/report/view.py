@@ -342,7 +342,7 @@ def _charts(card: Mapping[str, Any], categories: list[dict], findings: list[dict
     return {
         "gauge": charts.gauge(card["overall"], card["grade"], card["coverage"]),
         "categories": charts.score_bars(category_rows, title="Score by category"),
-        "services": charts.status_bars(service_rows, title="Checks by service: pass, fail, not evaluated"),
+        "services": charts.status_bars(service_rows, title="Checks by service: pass, fail, not evaluated, not applicable"),
         "heat_map": charts.heat_map(sorted(by_region), [c["title"] for c in categories], cells,
                                     title="Score by Region and category"),
     }

@@ -21,12 +21,30 @@ RESOURCE_NOUNS = {
     "AWS::RDS::DBCluster": "RDS DB cluster",
     "AWS::RDS::GlobalCluster": "RDS global cluster",
     "AWS::S3::Bucket": "S3 bucket",
+    "AWS::Backup::RegionSettings": "Region (AWS Backup settings)",
+    "AWS::Backup::ProtectedResource": "AWS Backup protected-resource record",
+    "AWS::DLM::LifecyclePolicy": "DLM lifecycle policy",
+    "AWS::EC2::Subnet": "subnet",
+    "AWS::EC2::RouteTable": "route table",
+    "AWS::EC2::Snapshot": "EBS snapshot",
+    "AWS::ECR::Registry": "Region (ECR registry settings)",
+    "AWS::RDS::DBSnapshot": "RDS DB snapshot",
+    "AWS::RDS::DBClusterSnapshot": "RDS DB cluster snapshot",
+    "AWS::RDS::DBInstanceAutomatedBackup": "RDS automated backup",
 }
+# Plurals that are not noun + "s" (a noun already ending in "s" stays as it is: "settings").
+IRREGULAR_PLURALS = {"Region (AWS Backup settings)": "Regions (AWS Backup settings)",
+                     "Region (ECR registry settings)": "Regions (ECR registry settings)"}
 
 SERVICE_TITLES = {
     "autoscaling": "Auto Scaling", "backup": "AWS Backup", "dynamodb": "DynamoDB", "ebs": "EBS", "ec2": "EC2",
     "efs": "EFS", "elasticache": "ElastiCache", "elbv2": "Load balancing", "rds": "RDS", "s3": "S3",
     "docdb": "DocumentDB", "neptune": "Neptune", "fsx": "FSx", "route53": "Route 53", "dlm": "DLM",
+    "vpc": "VPC", "ecr": "ECR", "ecs": "ECS", "eks": "EKS", "lambda": "Lambda", "sqs": "SQS", "kms": "KMS",
+    "cloudfront": "CloudFront", "secretsmanager": "Secrets Manager", "memorydb": "MemoryDB", "dax": "DAX",
+    "opensearch": "OpenSearch", "redshift": "Redshift", "mq": "Amazon MQ", "dms": "DMS", "drs": "Elastic Disaster Recovery",
+    "directconnect": "Direct Connect", "route53resolver": "Route 53 Resolver", "cloudformation": "CloudFormation",
+    "elb": "Classic Load Balancing", "ssm-incidents": "Incident Manager",
 }
 
 CATEGORY_TITLES = {
@@ -88,7 +106,23 @@ def resource_noun(resource_type: str, count: int = 1) -> str:
         parts = resource_type.split("::")
         words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", parts[-1]).lower()
         noun = f"{parts[1]} {words}" if len(parts) == 3 else resource_type
-    return noun if count == 1 else noun + "s"
+    return noun if count == 1 else plural(noun)
+
+
+def plural(noun: str) -> str:
+    """'subnet' -> 'subnets', 'Region settings' -> 'Region settings', 'policy' -> 'policies'."""
+    if noun in IRREGULAR_PLURALS:
+        return IRREGULAR_PLURALS[noun]
+    if noun.endswith("s"):
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 workload', '0 workloads', '3 components'."""
+    return f"{count:,} {noun if count == 1 else plural(noun)}"
 
 
 def service_title(service: str) -> str:
