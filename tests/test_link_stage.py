@@ -11,7 +11,7 @@ from drcheck.collect.plan import make_plan
 from drcheck.link import link
 from drcheck.linkers import Linker, LinkerError, load_linkers, order_linkers
 from drcheck.linkers.index import ResourceIndex
-from drcheck.objectives.model import CONTEXT_FIELDS, load_model
+from drcheck.objectives.model import load_model
 from drcheck.pipeline import Catalogue, assess
 
 
@@ -169,8 +169,7 @@ def test_every_rule_plan_collects_every_input_of_every_provider(catalogue):
 
 def test_the_objectives_plan_collects_every_input_of_every_provider(catalogue):
     model = load_model(catalogue.collectors, catalogue.linkers, check_fields=False)
-    needs = [(t, {r for r in roots if r.startswith("derived.")} - {f"derived.{n}" for n in CONTEXT_FIELDS})
-             for t, roots in model.needs()]
+    needs = [(t, {r for r in roots if r.startswith("derived.")}) for t, roots in model.needs()]
     _assert_plan_collects(catalogue, needs)
     # The recovery model's backup intervals read backup coverage, which reads the Region's opt-ins.
     plan = make_plan(model.needs(), catalogue.collectors, catalogue.linkers)
@@ -200,3 +199,17 @@ def test_the_demo_links_the_same_whatever_the_order_of_independent_linkers(demo_
     assert [ln.name for ln in _reverse_ties(list(catalogue.linkers))] != [ln.name for ln in catalogue.linkers]
     assert json.dumps(forward.resources, sort_keys=True, default=str) == \
         json.dumps(backward.resources, sort_keys=True, default=str)
+
+
+def test_the_objectives_stage_reads_the_linked_inventory_and_writes_nothing_into_it(demo_report, catalogue):
+    """Its workload facts (workload.peer_regions) live on its own view of a component: the linked
+    resources that evaluation reads keep exactly the linkers' facts."""
+    from drcheck.objectives.stage import load_objectives
+
+    inventory = json.loads((demo_report / "inventory.json").read_text())
+    linked = link(inventory, catalogue.linkers)
+    before = json.dumps(linked.resources, sort_keys=True, default=str)
+    objectives = load_objectives(catalogue.collectors, catalogue.linkers)
+    document = objectives.document(linked)
+    assert document["workloads"]
+    assert json.dumps(linked.resources, sort_keys=True, default=str) == before

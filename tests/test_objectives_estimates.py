@@ -93,7 +93,6 @@ CASES = [
     ("AWS::AutoScaling::AutoScalingGroup", {"AvailabilityZones": ["us-east-1a", "us-east-1b"]}, {}, "az",
      "asg-multi-az"),
     ("AWS::AutoScaling::AutoScalingGroup", {"AvailabilityZones": ["us-east-1a"]}, {}, "az", "asg-single-az"),
-    ("AWS::AutoScaling::AutoScalingGroup", {}, {"workload_peer_regions": ["us-west-2"]}, "region", "asg-peer-region"),
     ("AWS::ElasticLoadBalancingV2::LoadBalancer", {"AvailabilityZones": [{"ZoneName": "us-east-1a"}]}, {}, "az",
      "elb-single-az"),
     ("AWS::ElastiCache::ReplicationGroup", {"MultiAZ": "enabled", "AutomaticFailover": "enabled",
@@ -125,6 +124,16 @@ def test_estimate_takes_the_case_and_figures_of_the_table(model, resource_type, 
             assert est.no_data and getattr(est, name) == Span.exactly(0)
         else:
             assert getattr(est, name) == figure.resolve(r, NOW)
+
+
+def test_compute_in_another_region_of_the_workload(model):
+    """workload.peer_regions comes from the objectives stage's view of the component, never from a
+    derived field: linked resources (read by rules too) stay as the link stage left them."""
+    asg = "AWS::AutoScaling::AutoScalingGroup"
+    est = estimate(model.types[asg], {**resource(asg), "workload": {"peer_regions": ["us-west-2"]}}, "region", NOW)
+    assert est.case is not None and est.case.id == "asg-peer-region"
+    alone = estimate(model.types[asg], resource(asg), "region", NOW)
+    assert alone.case is None or alone.case.id != "asg-peer-region"
 
 
 def test_documented_figures_are_pinned(model):

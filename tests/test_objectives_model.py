@@ -128,3 +128,17 @@ def test_good_objectives_config(tmp_path):
     assert settings.tag_keys == ("Team",)
     assert settings.tiers["gold"].rpo == 300 and settings.tiers["critical"].rto == 3600
     assert settings.definitions[0].resources == ("arn:aws:s3:::pay-*",)
+
+
+def test_workload_facts_are_the_models_alone():
+    """A rule cannot read workload.peer_regions (the linked resources never carry it); the model's
+    compute types can, and a misspelt fact is refused there too."""
+    from drcheck.collectors import all_collectors
+    from drcheck.ruleset.fields import FieldChecker
+
+    asg = "AWS::AutoScaling::AutoScalingGroup"
+    for_rules = FieldChecker(all_collectors(), {})
+    assert "recovery-objectives" in dict(for_rules.problems(asg, ["workload.peer_regions"]))["workload.peer_regions"]
+    for_model = FieldChecker(all_collectors(), {}, {asg: {"peer_regions"}})
+    assert for_model.problems(asg, ["workload.peer_regions"]) == []
+    assert for_model.problems(asg, ["workload.peer_region"])

@@ -15,15 +15,17 @@ from typing import Any
 from drcheck.link import LinkedInventory
 from drcheck.objectives.durations import Span, worst
 from drcheck.objectives.estimate import OUTCOME_RANK, Estimate, estimate, unknown, zones_of
-from drcheck.objectives.model import CONTEXT_FIELDS, DISRUPTIONS, Model, TypeModel
+from drcheck.objectives.model import DISRUPTIONS, Model, TypeModel
 from drcheck.objectives.settings import Settings, Tier
 from drcheck.objectives.workloads import UNASSIGNED, TierChoice, assign_workloads, choose_tier, resource_key
-from drcheck.ruleset.conditions import Context, Unknown
+from drcheck.ruleset.conditions import WORKLOAD, Context, Unknown
 
 
 @dataclass
 class Component:
-    resource: dict[str, Any]  # linked copy (with derived facts)
+    # The linked resource, plus `workload` facts for compute types (a view: the linked inventory is
+    # read by evaluation too, and is never written here).
+    resource: dict[str, Any]
     type_model: TypeModel | None  # None: drcheck has no recovery model for this type
     workload: str | None
     how: str
@@ -81,7 +83,7 @@ def prepare(linked: LinkedInventory, model: Model, settings: Settings) -> Prepar
             if node.evaluate(Context(resource, {}, now)).value is True:
                 component.represented_by = note
         components.append(component)
-    _stamp_context(components)
+    _add_workload_facts(components)
     for component in components:
         _estimate_all(component, now)
     tiers = {name: choose_tier(name, [c.resource for c in components if c.workload == name], settings)
@@ -89,8 +91,8 @@ def prepare(linked: LinkedInventory, model: Model, settings: Settings) -> Prepar
     return Prepared(now, inventory, model, settings, components, supporting, tiers)
 
 
-def _stamp_context(components: list[Component]) -> None:
-    """derived.workload_peer_regions: other Regions where the same workload runs this resource type."""
+def _add_workload_facts(components: list[Component]) -> None:
+    """workload.peer_regions: other Regions where the same workload runs this resource type."""
     regions: dict[tuple[str, str], set[str]] = {}
     for c in components:
         if c.workload is not None and c.counted:
@@ -98,7 +100,7 @@ def _stamp_context(components: list[Component]) -> None:
     for c in components:
         if c.type_model and c.type_model.compute:
             found = regions.get((c.workload, c.resource["resource_type"]), set()) if c.workload else set()
-            c.resource["derived"][CONTEXT_FIELDS[0]] = sorted(found - {c.resource["region"]})
+            c.resource = {**c.resource, WORKLOAD: {"peer_regions": sorted(found - {c.resource["region"]})}}
 
 
 def _estimate_all(component: Component, now: datetime) -> None:

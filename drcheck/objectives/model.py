@@ -20,7 +20,7 @@ from drcheck.collectors.spec import Collector
 from drcheck.errors import UserError
 from drcheck.linkers import Linker
 from drcheck.objectives.durations import DurationError, Span, format_duration, parse_duration
-from drcheck.ruleset.conditions import ConditionError, Context, Node, Unknown, compile_condition, resolve
+from drcheck.ruleset.conditions import WORKLOAD, ConditionError, Context, Node, Unknown, compile_condition, resolve
 from drcheck.ruleset.fields import FieldChecker
 from drcheck.yamlfile import YamlProblem, load_yaml_text
 
@@ -30,9 +30,9 @@ OUTCOMES = ("continues", "failover", "restore", "lost", "not_applicable")
 DR_LEVELS = ("replica", "backup", "none")
 # Recovery roles (drcheck.collectors.spec) whose resources are workload components.
 COMPONENT_ROLES = ("stateful", "stateless")
-# Facts the objectives stage computes itself (they depend on workloads, which linkers do not
-# know): available to the conditions of compute types, never planned for collection.
-CONTEXT_FIELDS = ("workload_peer_regions",)
+# Facts the objectives stage computes itself, read as `workload.<fact>` (they depend on workloads,
+# which linkers do not know): available to the conditions of compute types, never collected.
+WORKLOAD_FACTS = ("peer_regions",)
 
 _DURATION = {"type": "string"}
 _FIGURE = {
@@ -200,7 +200,7 @@ class Model:
             roots: set[str] = set()
             for path in _type_paths(type_model):
                 roots.add(_root(path))
-            roots -= {f"derived.{name}" for name in CONTEXT_FIELDS}
+            roots.discard(WORKLOAD)
             needs.append((type_model.resource_type, roots))
         return needs
 
@@ -243,6 +243,7 @@ def load_model(collectors: Mapping[str, Collector], linkers: Iterable[Linker], p
         raise AssumptionsError(f"{path}: {where}: {error.message}")
     sources = {key: Source(key, **value) for key, value in data["sources"].items()}
     derived: dict[str, set[str]] = {}
+    workload: dict[str, set[str]] = {}
     for linker in linkers:
         for resource_type, names in linker.provides.items():
             derived.setdefault(resource_type, set()).update(names)
@@ -257,9 +258,9 @@ def load_model(collectors: Mapping[str, Collector], linkers: Iterable[Linker], p
                                    "stateless types are workload components with a recovery model")
         spec = {**spec, "stateful": role == "stateful"}
         if spec.get("compute"):
-            derived.setdefault(resource_type, set()).update(CONTEXT_FIELDS)
+            workload.setdefault(resource_type, set()).update(WORKLOAD_FACTS)
         types[resource_type] = _type_model(resource_type, spec, sources, where)
-    checker = FieldChecker(dict(collectors), derived) if check_fields else None
+    checker = FieldChecker(dict(collectors), derived, workload) if check_fields else None
     for type_model in (types.values() if checker is not None else ()):
         problems = checker.problems(type_model.resource_type, _type_paths(type_model)) if checker is not None else []
         if problems:

@@ -8,6 +8,9 @@ Values a path can resolve to:
 - ABSENT: the containing object was read but has no such key (the API omits it);
 - Unknown(reason): the data could not be read (call failed, not collected, not computed).
 
+Path roots: API fields, `derived.<field>` (linkers), `tags.<key>`, `resource.<id|arn|…>`, and in
+the recovery-objectives model only `workload.<fact>` (WORKLOAD).
+
 A path step ending in `[]` projects over a list: `Nodes[].AvailabilityZone` is the list of every
 node's zone (items without the field are left out; nested projections flatten), so a rule can
 count distinct zones with `distinct_gte` without a linker.
@@ -23,6 +26,10 @@ from datetime import datetime
 from typing import Any
 
 MAX_EVIDENCE_ITEMS = 20
+# `workload.<fact>`: facts about the resource's workload (which needs drcheck.yaml's workloads, so no
+# linker can know them). The objectives stage puts them on its own view of a component; the
+# linked resources never carry them, and rules cannot name them (the field check refuses it).
+WORKLOAD = "workload"
 
 
 class _Absent:
@@ -90,6 +97,11 @@ def resolve(ctx: Context, path: str) -> Any:
         return (resource.get("tags") or {}).get(".".join(parts[1:]))
     if head == "resource":
         return resource.get(".".join(parts[1:]), ABSENT)
+    if head == WORKLOAD:
+        facts = resource.get(WORKLOAD)
+        if not isinstance(facts, Mapping):
+            return Unknown("workload facts exist only in the recovery-objectives estimate")
+        return _walk(facts, parts[1:], None)
     properties = resource.get("properties") or {}
     root = parts[0].removesuffix("[]")
     if root in ctx.detail_keys and root not in properties and root not in unavailable:

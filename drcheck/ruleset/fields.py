@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import botocore.session
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from drcheck.collectors.spec import Collector
+from drcheck.ruleset.conditions import WORKLOAD
 
 RESOURCE_FIELDS = {"id", "arn", "name", "region", "account_id", "resource_type", "service"}
 
@@ -24,9 +25,11 @@ _ANY = object()  # a node whose inside we cannot check (derived values, maps, do
 class FieldChecker:
     """Validates field paths per resource type; one botocore session, service models loaded once."""
 
-    def __init__(self, collectors: dict[str, Collector], derived: dict[str, set[str]]):
+    def __init__(self, collectors: dict[str, Collector], derived: dict[str, set[str]],
+                 workload: Mapping[str, set[str]] | None = None):
         self._collectors = collectors
         self._derived = derived  # resource type -> derived field names linkers provide
+        self._workload = workload or {}  # resource type -> workload facts (objectives model only)
         self._core = botocore.session.get_session()
         self._models: dict[str, Any] = {}
         self._roots: dict[str, dict[str, Any]] = {}
@@ -44,7 +47,7 @@ class FieldChecker:
     def kind(self, resource_type: str, path: str) -> str | None:
         """botocore's type of the value at an API field path ("string", "list", …); None when not known
         (derived fields, tags, maps, documents, or a path that does not exist)."""
-        if path.split(".")[0] in ("derived", "tags", "resource"):
+        if path.split(".")[0] in ("derived", "tags", "resource", WORKLOAD):
             return None
         node: Any = self._root(resource_type)
         for step in path.split("."):
@@ -100,6 +103,13 @@ class FieldChecker:
             name = steps[1].removesuffix("[]") if len(steps) > 1 else ""
             if name not in provided:
                 return f"unknown derived field {'.'.join(steps[:2])!r} for {resource_type} (provided: {sorted(provided)})"
+            return None
+        if head == WORKLOAD:
+            known = self._workload.get(resource_type, set())
+            name = steps[1] if len(steps) > 1 else ""
+            if name not in known:
+                return (f"unknown workload fact {path!r} for {resource_type}" if known else
+                        f"{path!r}: workload facts exist only in the recovery-objectives model's compute types")
             return None
         if head == "tags":
             return None if len(steps) > 1 else "tags needs a tag key, e.g. tags.Environment"
