@@ -78,6 +78,9 @@ def test_report_loads_offline_with_every_section_and_no_console_error(catalogue,
     # The filter bar is hidden in the markup and shown by the script: it ran under the CSP.
     bar = next(attrs for tag, attrs in loaded.elements if attrs.get("id") == "filter")
     assert "hidden" not in bar
+    filters = {attrs.get("data-filter") for tag, attrs in loaded.elements if tag == "select"}
+    assert {"severity", "service"} <= filters
+    assert any(tag == "button" and attrs.get("class") == "sort" for tag, attrs in loaded.elements)
     assert sum(1 for tag, attrs in loaded.elements if tag == "svg" and attrs.get("class") == "chart") == 4
 
     shot = tmp_path / "report.png"
@@ -105,3 +108,54 @@ def test_hostile_account_data_stays_text_in_the_browser(aws, catalogue, tmp_path
     text = "".join(loaded.text)
     for needle in (MARKUP, RTL, EMOJI, "file:///etc/passwd", f"{base_url}/pixel.png"):
         assert needle in text
+
+
+# Drives the report's own script like a reader would (choose a severity, sort by points) and writes
+# what the page then shows into the DOM. The page is the real report minus its CSP, which would
+# (rightly) refuse this extra script.
+DRIVER = """<script>
+window.addEventListener("load", function () {
+  var out = {};
+  var select = document.querySelector("select[data-filter=severity]");
+  var wanted = select.options[select.options.length - 1].value;
+  select.value = wanted;
+  select.dispatchEvent(new Event("change"));
+  var rows = Array.prototype.slice.call(document.querySelectorAll(".plan-table tbody tr[data-severity]"));
+  out.wanted = wanted;
+  out.shown = rows.filter(function (r) { return !r.classList.contains("is-hidden"); })
+                  .map(function (r) { return r.getAttribute("data-severity"); });
+  out.rules = Array.prototype.slice.call(document.querySelectorAll("#findings article.rule:not(.is-hidden)"))
+                  .map(function (r) { return r.getAttribute("data-severity"); });
+  document.querySelector("#filter").reset();
+  document.querySelector("#filter").dispatchEvent(new Event("reset"));
+  var points = Array.prototype.slice.call(document.querySelectorAll(".plan-table th[data-sort]"))
+                  .filter(function (th) { return th.textContent.indexOf("Points") !== -1; })[0];
+  points.querySelector("button").click();
+  out.points = Array.prototype.slice.call(document.querySelectorAll(".plan-table tbody tr[data-severity]"))
+                  .map(function (r) { return parseFloat(r.cells[points.cellIndex].getAttribute("data-value")); });
+  var pre = document.createElement("pre"); pre.id = "driver"; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>"""
+
+
+def test_filters_and_sorting_work_in_the_browser(catalogue, tmp_path):
+    import html as html_module
+    import json
+    import re
+
+    view = build_view(sample_assessment(catalogue), OPTIONS)
+    page_html = render_html(view, [builtin_reports_dir()])
+    page_html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page_html)
+    page = tmp_path / "driven.html"
+    page.write_text(page_html.replace("</body>", DRIVER + "</body>"), encoding="utf-8")
+    dumped, _ = run_chromium(page, tmp_path / "profile", "--dump-dom", "--virtual-time-budget=5000")
+    found = re.search(r'<pre id="driver">(.*?)</pre>', dumped, re.S)
+    assert found, "the driver did not run"
+    out = json.loads(html_module.unescape(found.group(1)))
+    severities = {a["severity"] for a in view["plan_rows"]}
+    assert len(severities) > 1, "the sample needs two severities to show filtering"
+    assert out["shown"] and set(out["shown"]) == {out["wanted"]}
+    assert len(out["shown"]) == sum(1 for a in view["plan_rows"] if a["severity"] == out["wanted"])
+    assert out["rules"] and set(out["rules"]) == {out["wanted"]}
+    assert out["points"] == sorted(out["points"]) and len(out["points"]) == len(view["plan_rows"])

@@ -415,3 +415,24 @@ def test_service_chart_never_calls_not_applicable_not_evaluated():
                               charts.CountRow("S3", {"PASS": 1, "FAIL": 0, "UNKNOWN": 1})], title="t")
     assert "nothing evaluated" not in svg and "not applicable" in svg
     assert ">unknown<" not in svg and ">not evaluated<" in svg
+
+
+def test_html_is_made_for_phones_dark_mode_and_no_script(catalogue):
+    # Phone: tables marked "stack" become labelled cards, so every cell needs its column's name;
+    # dark mode follows the reader's setting; without script nothing but the filter bar is hidden.
+    from drcheck.paths import builtin_reports_dir
+    from drcheck.report.render import render_html
+
+    view = build_view(sample_assessment(catalogue), OPTIONS)
+    page = render_html(view, [builtin_reports_dir()])
+    css = (builtin_reports_dir() / "report.css").read_text()
+    assert "@media screen and (prefers-color-scheme: dark)" in css
+    assert re.search(r"@media screen and \(max-width: \d+px\)[^@]*table\.stack", css)
+    for table in re.findall(r'<table class="[^"]*\bstack\b.*?</table>', page, re.S):
+        for row in re.findall(r"<tr data-severity.*?</tr>|<tr data-workloads.*?</tr>", table, re.S):
+            cells = re.findall(r"<td\b[^>]*>", row)
+            assert cells and all("data-label=" in c for c in cells), row[:200]
+    hidden = re.findall(r"<[a-z]+\b[^>]*\shidden\b[^>]*>", page)
+    assert len(hidden) == 1 and 'id="filter"' in hidden[0]
+    for key in ("severity", "service", "region"):
+        assert f'data-filter="{key}"' in page or len(view["filters"][key]) < 2

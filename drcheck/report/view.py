@@ -128,11 +128,12 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
 
     medium = MEDIUM_LIMITS["print" if for_print else "html"]
     document = getattr(assessment, "objectives", None)
+    workload_of = story.workload_index(document)
     actions = remediation_plan(assessment.rules, by_rule, card, min(limit, medium["plan"]), medium["commands"],
-                               workloads=story.workload_index(document),
+                               workloads=workload_of,
                                tier_count=len(story.tier_ranks(document or {})), fixes=fixes)
     action_of = {a["rule_id"]: a for a in actions}
-    rule_views = [_rule_view(rule, by_rule.get(rule.id, []), action_of.get(rule.id), limit)
+    rule_views = [_rule_view(rule, by_rule.get(rule.id, []), action_of.get(rule.id), limit, workload_of)
                   for rule in assessment.rules if by_rule.get(rule.id)]
     categories = _categories(rule_views, card, compact_clean=for_print)
     permissions = missing_permissions(findings)
@@ -179,6 +180,7 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
         "day_2015": story.day_2015(document),
         "plan_rows": actions[:medium["plan_rows"]],
         "categories": categories,
+        "filters": _filters(rule_views, actions),
         "services": [{"name": k, **v} for k, v in card["by_service"].items()],
         "unknown_groups": causes[:medium["unknown_groups"]],
         "unknown_groups_total": len(causes),
@@ -218,11 +220,19 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
     return view
 
 
-def _rule_view(rule: Any, findings: list[dict], action: Mapping[str, Any] | None, limit: int) -> dict[str, Any]:
+def _rule_view(rule: Any, findings: list[dict], action: Mapping[str, Any] | None, limit: int,
+               workload_of: Mapping[tuple[str, str, str, str], Mapping[str, Any]] | None = None) -> dict[str, Any]:
     by_status: dict[str, list[dict]] = defaultdict(list)
     for f in findings:
         by_status[f["status"]].append(f)
     failing, passing = by_status[Status.FAIL], by_status[Status.PASS]
+    workload_of = workload_of or {}
+
+    def workload(f: Mapping[str, Any]) -> str:
+        found = workload_of.get((f["account_id"], f["region"], f["resource_type"], f["resource_id"]))
+        return str(found["workload"]) if found else ""
+
+    judged = [f for f in findings if f["status"] != Status.NOT_APPLICABLE]
     return {
         "id": rule.id,
         "anchor": f"rule-{rule.id}",
@@ -237,12 +247,33 @@ def _rule_view(rule: Any, findings: list[dict], action: Mapping[str, Any] | None
         "counts": {s.value: len(by_status[s.value]) for s in Status},
         "impact": action["impact"] if action else 0,
         "action": {"rank": action["rank"], "anchor": action["anchor"]} if action else None,
-        "failing": [_failing(f) for f in failing[:limit]],
+        # What the report's filters match on (reports/report.js): every judged resource's Region,
+        # account and workload, not only the listed ones.
+        "regions": sorted({f["region"] for f in judged}),
+        "accounts": sorted({f["account_id"] for f in judged}),
+        "workloads": sorted({w for f in judged if (w := workload(f))}),
+        "failing": [{**_failing(f), "workload": workload(f)} for f in failing[:limit]],
         "failing_more": max(0, len(failing) - limit),
         "passing": [f["resource_name"] for f in passing[: 2 * limit]],  # names only: cheap to list
         "passing_more": max(0, len(passing) - 2 * limit),
         "not_applicable_message": rule.messages.get("not_applicable", ""),
         "references": rule.references,
+    }
+
+
+def _filters(rule_views: list[dict], actions: list[dict]) -> dict[str, list[dict[str, str]]]:
+    """The choices of the HTML report's filter bar (severity, service, Region, account, workload):
+    only values the plan or the findings hold, each as {value, label}."""
+    judged = [r for r in rule_views if r["counts"]["PASS"] or r["counts"]["FAIL"] or r["counts"]["UNKNOWN"]]
+    items = judged + list(actions)
+    severities = {r["severity"] for r in items}
+    return {
+        "severity": [{"value": s, "label": s} for s in SEVERITY_WEIGHTS if s in severities],
+        "service": sorted(({"value": s, "label": service_title(s)} for s in {r["service"] for r in items}),
+                          key=lambda o: o["label"].lower()),
+        "region": [{"value": v, "label": v} for v in sorted({v for r in items for v in r["regions"]})],
+        "account": [{"value": v, "label": v} for v in sorted({v for r in items for v in r["accounts"]})],
+        "workload": [{"value": v, "label": v} for v in sorted({v for r in items for v in r["workloads"]})],
     }
 
 
