@@ -13,7 +13,9 @@ from typing import Any
 
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
+from drcheck.collect.answers import UnreadableAnswer
 from drcheck.collect.plan import Plan
 from drcheck.collect.runner import AccountTarget
 from drcheck.collect.session import read_only_client
@@ -46,8 +48,11 @@ def probe_permissions(account: AccountTarget, plan: Plan, client_factory: Any) -
                       else f"{code}: the API failed; checks that need it will be UNKNOWN")
             checks.append(Check(collector.list_permission, False, detail))
             continue
-        except BotoCoreError as exc:
-            checks.append(Check(collector.list_permission, False, f"{type(exc).__name__}: {exc}"))
+        except (BotoCoreError, ResponseParserError, UnreadableAnswer) as exc:
+            # An answer that is not AWS's (a proxy's HTML page, an emulator's error page) is a
+            # problem to report, as a scan reports it (UNKNOWN), never a crash.
+            checks.append(Check(collector.list_permission, False, f"{unreadable(exc)}; checks that need it will "
+                                                                  "be UNKNOWN"))
             continue
         checks.append(Check(collector.list_permission, True, "allowed"))
     return checks
@@ -60,8 +65,13 @@ def region_checks(account: AccountTarget) -> list[Check]:
         try:
             read_only_client(account.session, "sts", region).get_caller_identity()
             checks.append(Check(region, True, "reachable"))
-        except (ClientError, BotoCoreError) as exc:
-            checks.append(Check(region, False, str(exc)))
+        except (ClientError, BotoCoreError, ResponseParserError, UnreadableAnswer) as exc:
+            checks.append(Check(region, False, unreadable(exc)))
     for skipped in account.skipped_regions:
         checks.append(Check(skipped["region"], False, skipped["reason"]))
     return checks
+
+
+def unreadable(exc: BaseException) -> str:
+    """One line for a failed call: the exception's kind and its message on one line."""
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"

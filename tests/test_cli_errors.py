@@ -49,6 +49,23 @@ def test_bad_region(clean_env, tmp_path):
     assert_user_error(result, "Unknown AWS Region", "us-east-7")
 
 
+@pytest.mark.parametrize("command", ["scan", "doctor"])
+def test_logged_out_sso_profile_says_to_log_in(clean_env, no_aws_env, tmp_path, command):
+    """No cached SSO token (logged out): botocore raises before any network call; the line names the command."""
+    (no_aws_env / "config").write_text(textwrap.dedent("""\
+        [profile client-sso]
+        sso_start_url = https://example.awsapps.com/start
+        sso_region = us-east-1
+        sso_account_id = 111122223333
+        sso_role_name = Audit
+        region = us-east-1
+        """))
+    env = {**clean_env, "HOME": str(tmp_path)}  # no ~/.aws/sso/cache token
+    result = drcheck(command, "--profile", "client-sso", "--region", "us-east-1", "-o" if command == "scan" else
+                     "--only", str(tmp_path / "out") if command == "scan" else "s3", env=env, cwd=tmp_path)
+    assert_user_error(result, "run aws sso login --profile client-sso")
+
+
 def test_no_region(clean_env, tmp_path):
     env = {**clean_env, "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"}
     assert_user_error(drcheck("scan", env=env, cwd=tmp_path), "No AWS Region")

@@ -287,3 +287,25 @@ def test_report_shows_accounts_accepted_risks_and_progress(aws, catalogue, organ
     pdf_text = subprocess.run(["pdftotext", "-", "-"], input=files["report.pdf"], capture_output=True,
                               check=True).stdout.decode()
     assert "Accounts not scanned" in pdf_text and "Accepted risks" in pdf_text
+
+
+def test_doctor_checks_every_account_of_an_organization(aws, organization, monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from drcheck.cli import app
+
+    members, _ = organization
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["doctor", "--org", "--region", "us-east-1", "--only", "efs"])
+    for account_id in (MANAGEMENT, *members):
+        assert f"account {account_id}" in result.output
+    assert "unreachable" not in result.output
+    # moto has no backup:DescribeRegionSettings (the EFS rules read the Region's Backup opt-in): one
+    # problem per account, and nothing else.
+    problems = [line for line in result.output.splitlines() if "│ problem │" in line]
+    assert len(problems) == len(members) + 1 and all("backup:DescribeRegionSettings" in p for p in problems)
+    assert result.exit_code == 1
+    (tmp_path / "accounts.yaml").write_text(f"- {{account_id: '{sorted(members)[0]}', role_arn: "
+                                            f"'arn:aws:iam::{sorted(members)[0]}:role/OrganizationAccountAccessRole'}}\n")
+    listed = CliRunner().invoke(app, ["doctor", "--accounts", "accounts.yaml", "--region", "us-east-1", "--only", "efs"])
+    assert f"account {sorted(members)[0]}" in listed.output and f"account {MANAGEMENT}" not in listed.output

@@ -233,3 +233,19 @@ def test_ctrl_c_stops_at_once_prints_one_line_and_keeps_the_previous_report(moto
     assert [line for line in stderr.splitlines() if line.strip()] == ["drcheck: interrupted"], stderr
     assert len(after_signal) <= 16, "queued calls were cancelled, not run"  # at most the in-flight ones
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("kind", ["html", "malformed"])
+def test_doctor_reports_an_unreadable_answer_like_scan_does(moto_account, tmp_path, kind):
+    """A proxy's HTML page (or a cut answer) instead of a list call's answer: a problem named in the table,
+    exit 1 (a check failed), never exit 3."""
+    proxy = FaultProxy(moto_account, [Fault(kind, r"ListTables ")])
+    with proxy as url:
+        result = subprocess.run([sys.executable, "-m", "drcheck", "doctor", "--region", "us-east-1", "--only", "dynamodb"],
+                                capture_output=True, text=True, env={**_environment(url), "COLUMNS": "200"},
+                                cwd=tmp_path, timeout=HANG_GUARD)
+    assert proxy.faulted(kind), "the fault was reached"
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "dynamodb:ListTables" in result.stdout and "problem" in result.stdout
+    assert "UNKNOWN" in result.stdout

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from drcheck.cli.groups import grouped
-from drcheck.cli.options import Json, Only, RulesDir, Skip
+from drcheck.cli.options import ORG_PANEL, Json, Only, OrgRole, RulesDir, Skip
 from drcheck.errors import UserError
 from drcheck.text import terminal_text
 
@@ -111,14 +111,20 @@ def permissions(
     rules_dir: RulesDir = None,
     only: Only = None,
     skip: Skip = None,
+    org: Annotated[bool, typer.Option(
+        "--org", rich_help_panel=ORG_PANEL,
+        help="The policy for the management or delegated administrator account that runs `scan --org`: "
+             "also the Organizations listing and sts:AssumeRole of --org-role.")] = False,
+    org_role: OrgRole = "OrganizationAccountAccessRole",
 ) -> None:
-    """Print the least-privilege IAM policy the selected rules need (derived from the collectors)."""
+    """Print the least-privilege IAM policy the selected rules need (derived from the declarations).
+
+    Without --org: the policy for the role in each scanned account (one account, --all-regions,
+    --accounts and the members of --org). The caller that assumes a role (--role-arn, --accounts)
+    needs sts:AssumeRole on it as well.
+    """
     from drcheck.pipeline import load_catalogue
+    from drcheck.policy import policy
 
     catalogue = load_catalogue(rules_dir or [], only=only or [], skip=skip or [], objectives=not (only or skip))
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [{"Sid": "DrcheckReadOnly", "Effect": "Allow", "Action": catalogue.plan().permissions(),
-                       "Resource": "*"}],
-    }
-    typer.echo(json.dumps(policy, indent=2))
+    typer.echo(json.dumps(policy(catalogue.plan(), org=org, org_role=org_role), indent=2))

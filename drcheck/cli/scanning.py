@@ -126,30 +126,44 @@ def assess(
 
 
 @grouped
-def doctor(account: AccountOptions, rules: RuleOptions) -> None:
-    """Check credentials, identity, Regions and permissions before a long scan, and say what to fix."""
+def doctor(account: AccountOptions, rules: RuleOptions, org: OrgOptions) -> None:
+    """Check credentials, identity, Regions and permissions before a long scan, and say what to fix.
+
+    With --org or --accounts, every account the scan would reach is opened and checked the same way;
+    an account that cannot be reached is a problem named with its reason.
+    """
     from drcheck.collect.session import client_config, make_client_factory
-    from drcheck.doctor import probe_permissions, region_checks
+    from drcheck.doctor import Check, probe_permissions, region_checks
 
     prepared = prepare_run(rules)
-    [target], _ = resolve_accounts(account)
+    targets, unreachable = resolve_accounts(account, org)
     console = Console(highlight=False)
-    # AWS's answers (ids, error messages) are someone else's text: every value goes through terminal_text.
-    console.print(f"Credentials: OK — account {terminal_text(target.account_id)} ({terminal_text(target.partition)})")
     plan = prepared.catalogue.plan()
-    checks = region_checks(target) + probe_permissions(target, plan, make_client_factory(client_config(1, 2)))
-    table = Table(title=f"drcheck doctor: {len(prepared.catalogue.rules)} rules, {len(plan.collectors)} resource types")
-    for column in ("check", "result", "detail"):
-        table.add_column(column)
-    for check in checks:
-        table.add_row(terminal_text(check.subject), "[green]ok[/green]" if check.ok else "[red]problem[/red]",
-                      terminal_text(check.detail))
-    console.print(table)
-    detail_permissions = sorted(set(plan.permissions()) - {c.subject for c in checks} - {"sts:GetCallerIdentity"})
+    factory = make_client_factory(client_config(1, 2))
+    problems = 0
+    probed: set[str] = set()
+    for entry in unreachable:
+        problems += 1
+        console.print(f"[red]Account {terminal_text(entry['account_id'])} unreachable[/red]: "
+                      f"{terminal_text(entry['reason'])}")
+    for target in targets:
+        # AWS's answers (ids, error messages) are someone else's text: every value goes through terminal_text.
+        console.print(f"Credentials: OK — account {terminal_text(target.account_id)} ({terminal_text(target.partition)})")
+        checks: list[Check] = region_checks(target) + probe_permissions(target, plan, factory)
+        table = Table(title=f"drcheck doctor: {len(prepared.catalogue.rules)} rules, {len(plan.collectors)} resource "
+                            f"types, account {terminal_text(target.account_id)}")
+        for column in ("check", "result", "detail"):
+            table.add_column(column)
+        for check in checks:
+            table.add_row(terminal_text(check.subject), "[green]ok[/green]" if check.ok else "[red]problem[/red]",
+                          terminal_text(check.detail))
+        console.print(table)
+        probed.update(c.subject for c in checks)
+        problems += sum(1 for c in checks if not c.ok)
+    detail_permissions = sorted(set(plan.permissions()) - probed)
     console.print(f"Also needed for per-resource details (not probed): {terminal_text(', '.join(detail_permissions))}")
-    problems = [c for c in checks if not c.ok]
     if problems:
-        console.print(f"[red]{len(problems)} problem(s)[/red]: fix them (see `drcheck permissions` for the policy) "
+        console.print(f"[red]{problems} problem(s)[/red]: fix them (see `drcheck permissions` for the policy) "
                       "or expect UNKNOWN findings where drcheck cannot look.")
         raise typer.Exit(1)
     console.print("[green]Ready to scan.[/green]")

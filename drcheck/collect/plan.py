@@ -36,8 +36,9 @@ class Plan:
         return tuple(p for p in self.collectors if p.collector.parent == resource_type)
 
     def permissions(self) -> list[str]:
-        """Every IAM action the planned calls need, sorted."""
-        return sorted(set().union(*(p.permissions() for p in self.collectors)) | {"sts:GetCallerIdentity"})
+        """Every IAM action the planned collector calls need, sorted (identity and discovery calls:
+        drcheck.policy)."""
+        return sorted(set().union(*(p.permissions() for p in self.collectors)))
 
 
 def make_plan(

@@ -18,19 +18,28 @@ import boto3
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound, SSOError
+from botocore.parsers import ResponseParserError
 
 from drcheck import __version__, arns
-from drcheck.collect.answers import install_answer_check
+from drcheck.collect.answers import UnreadableAnswer, install_answer_check
 from drcheck.collect.guard import AllowList, allowed_operations, install_read_only_guard
 from drcheck.collect.runner import AccountTarget
 from drcheck.errors import UserError
 
 ENABLED_OPT_IN = {"opt-in-not-required", "opted-in"}
 
-# The calls drcheck makes outside the collectors, here and in doctor (the read-only guard allows
-# them, and nothing else beyond the collectors' declarations).
-IDENTITY_OPERATIONS = {"sts": ("GetCallerIdentity", "AssumeRole"), "ec2": ("DescribeRegions",)}
+# The calls drcheck makes outside the collectors, here and in doctor, by whose credentials they are
+# made. The read-only guard allows them (and nothing else beyond the collectors' declarations);
+# `drcheck permissions` prints their IAM actions in the statement of the principal that makes them.
+# Made with each scanned account's credentials: who am I (every scan, every account), and which
+# Regions are enabled (--all-regions, and every account of --org / --accounts).
+SCANNED_ACCOUNT_OPERATIONS = {"sts": ("GetCallerIdentity",), "ec2": ("DescribeRegions",)}
+# Made by the caller to enter an account through a role (--role-arn, --accounts with role_arn, --org).
+CALLER_OPERATIONS = {"sts": ("AssumeRole",)}
+IDENTITY_OPERATIONS = {service: tuple(dict.fromkeys((*SCANNED_ACCOUNT_OPERATIONS.get(service, ()),
+                                                      *CALLER_OPERATIONS.get(service, ()))))
+                       for service in (*SCANNED_ACCOUNT_OPERATIONS, *CALLER_OPERATIONS)}
 
 DEFAULT_MAX_ATTEMPTS = 6
 CONNECT_TIMEOUT = 10.0
@@ -203,11 +212,20 @@ def caller_identity(session: boto3.Session, region: str) -> dict:
             "No AWS credentials found: configure a profile (--profile), environment variables, SSO "
             "(aws sso login) or an instance role"
         ) from None
+    except SSOError:
+        # botocore's own text says "run aws sso login with the corresponding profile": name it.
+        profile = session.profile_name or "default"
+        raise UserError(f"The AWS SSO session of profile {profile!r} is logged out or expired: "
+                        f"run aws sso login --profile {profile}") from None
     except ClientError as exc:
         error = exc.response.get("Error", {})
         raise UserError(f"AWS rejected the credentials: {error.get('Code')}: {error.get('Message')}") from None
     except BotoCoreError as exc:
         raise UserError(f"Could not reach AWS STS to check credentials: {exc}") from None
+    except (ResponseParserError, UnreadableAnswer) as exc:
+        # A proxy's or emulator's page instead of STS's answer: the user's network to fix, one line.
+        raise UserError(f"AWS STS did not answer with an AWS answer (a proxy or an emulator in the way?): "
+                        f"{' '.join(str(exc).split())[:200]}") from None
 
 
 def assume_role(session: boto3.Session, role_arn: str, external_id: str | None, region: str) -> boto3.Session:
@@ -265,7 +283,7 @@ def enabled_regions(session: boto3.Session, region: str) -> list[str]:
     except ClientError as exc:
         error = exc.response.get("Error", {})
         raise UserError(f"Cannot list the account's Regions (ec2:DescribeRegions): {error.get('Code')}") from None
-    except BotoCoreError as exc:
-        raise UserError(f"Cannot list the account's Regions: {exc}") from None
+    except (BotoCoreError, ResponseParserError, UnreadableAnswer) as exc:
+        raise UserError(f"Cannot list the account's Regions: {' '.join(str(exc).split())[:200]}") from None
     return sorted(r["RegionName"] for r in answer["Regions"] if r.get("OptInStatus", "opt-in-not-required")
                   in ENABLED_OPT_IN)
