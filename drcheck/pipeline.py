@@ -192,20 +192,32 @@ def assess(
     )
 
 
-def gate_failures(assessment: Assessment, fail_under: float | None, fail_on: str | None) -> list[str]:
-    """Why a CI gate fails (--fail-under SCORE, --fail-on SEVERITY); empty when it passes.
+def gate_failures(assessment: Assessment, fail_under: float | None, fail_on: str | None,
+                  min_coverage: float | None = None, allow_unknown: bool = False) -> list[str]:
+    """Why a CI gate fails (--fail-under SCORE, --fail-on SEVERITY, --min-coverage PCT); empty when it passes.
 
-    Both read the score with suppressions applied when a suppressions file was given: accepted
-    risks should not break a pipeline until they expire.
+    --fail-under and --fail-on read the findings with suppressions applied when a suppressions file
+    was given: accepted risks should not break a pipeline until they expire. --fail-on counts an
+    UNKNOWN of that severity as failing (a check we could not make is not a pass) unless
+    `allow_unknown`. --min-coverage reads every finding: an accepted risk is still a look not taken.
     """
     card = assessment.scorecard_with_suppressions or assessment.scorecard
     reasons = []
     if fail_under is not None and (card["overall"] is None or card["overall"] < fail_under):
         reasons.append(f"score {card['overall']} is below --fail-under {fail_under:g}")
+    if min_coverage is not None:
+        coverage = assessment.scorecard["coverage"]
+        if coverage is None or coverage < min_coverage:
+            shown = "n/a (nothing evaluated)" if coverage is None else f"{coverage:g}%"
+            reasons.append(f"coverage {shown} is below --min-coverage {min_coverage:g}")
     if fail_on is not None:
         floor = SEVERITY_WEIGHTS[fail_on]
-        failing = [f for f in assessment.findings if f["status"] == Status.FAIL and "suppression" not in f
+        counted = (Status.FAIL,) if allow_unknown else (Status.FAIL, Status.UNKNOWN)
+        failing = [f for f in assessment.findings if f["status"] in counted and "suppression" not in f
                    and SEVERITY_WEIGHTS[f["severity"]] >= floor]
         if failing:
-            reasons.append(f"{len(failing)} failing finding(s) of severity {fail_on} or worse (--fail-on {fail_on})")
+            unknown = sum(1 for f in failing if f["status"] == Status.UNKNOWN)
+            detail = f" ({unknown} UNKNOWN: could not be checked; --allow-unknown to count only FAIL)" if unknown else ""
+            reasons.append(f"{len(failing)} failing finding(s) of severity {fail_on} or worse (--fail-on {fail_on})"
+                           f"{detail}")
     return reasons

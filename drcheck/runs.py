@@ -13,16 +13,17 @@ from typing import Any
 from rich.console import Console
 
 from drcheck.collect.workers import Deadlines
+from drcheck.diff import progress_line
 from drcheck.errors import UserError
 from drcheck.feedback import closing_lines, collecting, stages
 from drcheck.history import History, resolve_baseline, scope_of
 from drcheck.inventory import inventory_json
-from drcheck.outputs import write_files
 from drcheck.pipeline import Assessment, Catalogue, assess, gate_failures, run_collection
 from drcheck.redact import Redactor
 from drcheck.report.outputs import FORMATS, parse_formats, render_report
 from drcheck.report.pdf_worker import PdfWorker
 from drcheck.report.view import ReportOptions
+from drcheck.runfolders import previous_run, publish_run
 from drcheck.suppressions import Suppression
 from drcheck.text import terminal_text
 
@@ -37,11 +38,15 @@ class AssessOptions:
     redactor: Redactor | None = None
     fail_under: float | None = None
     fail_on: str | None = None
+    min_coverage: float | None = None
+    allow_unknown: bool = False
     # The run history (None with --no-history): earlier runs feed the report's trend, this run is
     # recorded once its reports are written. `baseline_ref` is `@ID` / `@last`, resolved in it.
     history: History | None = None
     baseline_ref: str | None = None
     command: str = "assess"
+    # The output folder: with no --baseline, its previous run of the same scope is the baseline.
+    previous_runs: Path | None = None
 
 
 # `-o -` / `--stdout`: one machine-readable format on stdout, nothing else there (the console is stderr).
@@ -80,6 +85,13 @@ def _assess(catalogue: Catalogue, inventory: dict, options: AssessOptions,
         if options.history is None:
             raise UserError(f"--baseline {options.baseline_ref} reads the run history: drop --no-history")
         baseline = resolve_baseline(options.baseline_ref, options.history, inventory)
+    elif baseline is None and options.previous_runs is not None and options.previous_runs != STDOUT:
+        _, accounts, regions = scope_of(inventory)
+        previous = previous_run(options.previous_runs, list(accounts), list(regions))
+        if previous is not None:
+            baseline = previous[1]
+            if stage:
+                stage(f"Comparing with the previous run {previous[0].name}")
     assessment = assess(catalogue, inventory, parameters=options.parameters, suppressions=options.suppressions,
                         baseline=baseline, on_stage=stage)
     if options.history is not None:
@@ -100,8 +112,9 @@ def record_run(assessment: Assessment, options: AssessOptions, console: Console)
 
 
 def check_gates(assessment: Assessment, options: AssessOptions, console: Console) -> int:
-    """Exit status for CI: 1 when --fail-under / --fail-on trip, else 0."""
-    reasons = gate_failures(assessment, options.fail_under, options.fail_on)
+    """Exit status for CI: 1 when --fail-under / --fail-on / --min-coverage trip, else 0."""
+    reasons = gate_failures(assessment, options.fail_under, options.fail_on, options.min_coverage,
+                            options.allow_unknown)
     for reason in reasons:
         console.print(f"[red]Gate failed:[/red] {terminal_text(reason)}", highlight=False)
     return 1 if reasons else 0
@@ -121,7 +134,7 @@ def report_and_summarise(assessment: Assessment, output_dir: Path, formats: str,
             written: list[Path] = []
         else:
             stage("Writing the files")
-            written = write_files(output_dir, rendered.files)
+            written = publish_run(output_dir, rendered.files)
     card = assessment.scorecard
     score = "n/a" if card["overall"] is None else f"{card['overall']}/100"
     coverage = "n/a" if card["coverage"] is None else f"{card['coverage']}%"
@@ -138,10 +151,7 @@ def report_and_summarise(assessment: Assessment, output_dir: Path, formats: str,
                       f"{assessment.scorecard_with_suppressions['overall']}; "
                       f"{len(expired)} suppression(s) expired", highlight=False)
     if assessment.baseline is not None:
-        counts = assessment.baseline["counts"]
-        console.print(f"Since the baseline: score change {assessment.baseline['overall']['change']}, "
-                      f"{counts['fixed']} fixed, {counts['new_failures']} new, {counts['regressed']} regressed, "
-                      f"{counts['still_failing']} still failing", highlight=False)
+        console.print(f"Since the baseline: {progress_line(assessment.baseline)}", highlight=False)
     if output_dir == STDOUT:
         console.print(f"{FORMATS[chosen[0]]} printed on standard output", highlight=False, soft_wrap=True)
     else:
@@ -195,7 +205,7 @@ def collect_inventory(catalogue: Catalogue, accounts: list, *, max_workers: int,
         console.print(f"Inventory of {len(inventory['resources'])} resources printed on standard output",
                       highlight=False)
         return STDOUT
-    [path] = write_files(output_dir, {name: content})
+    [path] = publish_run(output_dir, {name: content})
     console.print(f"Inventory of {len(inventory['resources'])} resources written to {path}", highlight=False)
     return path
 

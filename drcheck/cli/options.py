@@ -73,7 +73,13 @@ Baseline = Annotated[Path | None, typer.Option("--baseline", metavar="PATH", ric
 FailUnder = Annotated[float | None, typer.Option("--fail-under", min=0, max=100, metavar="SCORE",
                                                  rich_help_panel=ASSESS_PANEL, help="Exit 1 if the score is below this.")]
 FailOn = Annotated[Severity | None, typer.Option("--fail-on", case_sensitive=False, rich_help_panel=ASSESS_PANEL,
-                                                 help="Exit 1 on any FAIL of this severity or worse.")]
+                                                 help="Exit 1 on any FAIL or UNKNOWN of this severity or worse.")]
+MinCoverage = Annotated[float | None, typer.Option(
+    "--min-coverage", min=0, max=100, metavar="PCT", rich_help_panel=ASSESS_PANEL,
+    help="Exit 1 if coverage (findings with a PASS or FAIL verdict, in %) is below this.")]
+AllowUnknown = Annotated[bool, typer.Option("--allow-unknown", rich_help_panel=ASSESS_PANEL,
+                                            help="--fail-on counts FAIL only (by default an UNKNOWN of that "
+                                                 "severity fails it too).")]
 Redact = Annotated[bool, typer.Option("--redact", rich_help_panel=ASSESS_PANEL,
                                       help="Pseudonymise account ids and resource names in every output "
                                            "(HMAC key: DRCHECK_REDACT_KEY, else a file in ~/.config/drcheck).")]
@@ -226,6 +232,8 @@ class AssessFlags:
     baseline: Baseline = None
     fail_under: FailUnder = None
     fail_on: FailOn = None
+    min_coverage: MinCoverage = None
+    allow_unknown: AllowUnknown = False
     redact: Redact = False
 
 

@@ -34,9 +34,10 @@ class Prepared:
 
 
 def with_assess_options(prepared: Prepared, flags: AssessFlags, recording: HistoryOptions | None = None,
-                        command: str = "assess") -> Prepared:
+                        command: str = "assess", output_dir: Path | None = None) -> Prepared:
     """Read the files behind --suppressions / --baseline, open the run history and check the gates
-    before any work."""
+    before any work. Without --baseline, the previous run of the same scope in `output_dir` is the
+    baseline."""
     from drcheck.diff import read_findings
     from drcheck.history import resolve_baseline
     from drcheck.model import SEVERITIES
@@ -60,9 +61,12 @@ def with_assess_options(prepared: Prepared, flags: AssessFlags, recording: Histo
         redactor=Redactor(redaction_key()) if flags.redact else None,
         fail_under=flags.fail_under,
         fail_on=flags.fail_on,
+        min_coverage=flags.min_coverage,
+        allow_unknown=flags.allow_unknown,
         history=history,
         baseline_ref=baseline_ref,
         command=command,
+        previous_runs=output_dir if not flags.baseline else None,
     )
     return replace(prepared, assess_options=options)
 

@@ -50,7 +50,8 @@ def scan(
     from drcheck.runs import check_gates, collect_and_report
 
     formats = output.chosen_formats()
-    prepared = with_assess_options(prepare_run(rules, report), assess_flags, recording, "scan")
+    prepared = with_assess_options(prepare_run(rules, report), assess_flags, recording, "scan",
+                                   output.destination())
     deadlines = collection_deadlines(collection, prepared.config)
     targets, unreachable = resolve_accounts(account, org, collection)
     console = console_for(output.quiet)
@@ -112,11 +113,18 @@ def assess(
     """Evaluate a saved inventory without calling AWS, and write the same reports."""
     from drcheck.inventory import read_inventory
     from drcheck.report.outputs import parse_formats
+    from drcheck.runfolders import refuse_overwriting_inputs
     from drcheck.runs import assess_inventory, check_gates, record_run, report_and_summarise
 
     formats = output.chosen_formats()
     parse_formats(formats)
-    prepared = with_assess_options(prepare_run(rules, report), assess_flags, recording, "assess")
+    if output.destination() != Path("-"):
+        baseline_file = assess_flags.baseline if assess_flags.baseline and not str(assess_flags.baseline).startswith(
+            "@") else None
+        refuse_overwriting_inputs(output.destination(), [inventory, assess_flags.suppressions, baseline_file,
+                                                         rules.config])
+    prepared = with_assess_options(prepare_run(rules, report), assess_flags, recording, "assess",
+                                   output.destination())
     data = read_inventory(inventory)
     console = console_for(output.quiet)
     result = assess_inventory(prepared.catalogue, data, prepared.assess_options, console)

@@ -63,7 +63,7 @@ def progress_part(assessment: Any, for_print: bool) -> dict[str, Any] | None:
         return None
     limit = LIST_LIMIT["print" if for_print else "html"]
     lists = {}
-    for key in ("new_failures", "regressed", "fixed", "still_failing"):
+    for key in ("new_failures", "regressed", "fixed", "no_longer_visible", "still_failing"):
         lists[key] = diff[key][:limit]
         lists[f"{key}_more"] = max(0, len(diff[key]) - limit)
     return {
