@@ -247,3 +247,6 @@ def test_outage_headline_and_the_2015_day_come_from_the_objectives_document(demo
     ids = [s["id"] for s in view["sections"]]
     assert ids.index("plan") < ids.index("day-2015") < ids.index("objectives")
     assert story.outage_headline(None) is None and story.day_2015({}) is None
+    # one subject, one verb: "loyalty fails over", "2 of 5 workloads stop"
+    assert not re.search(r"\b(loyalty|storefront|orders) fail over", day["summary"])
+    assert re.search(r"\b1 of \d+ workloads stop\b", day["summary"]) is None

@@ -11,6 +11,7 @@ import dataclasses
 import io
 import re
 import shlex
+import subprocess
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -275,7 +276,8 @@ def test_insert_section_keeps_subsections_with_their_part():
 def test_empty_assessment_renders_without_a_score():
     view = build_view(sample_assessment_for_hook(), ReportOptions())
     html = render_html(view, [builtin_reports_dir()])
-    assert view["score"] is None and "No grade" in html and "Nothing failed" in html
+    # nothing judged: the short report says so, and never "Nothing failed" (nothing was looked at)
+    assert view["score"] is None and "could not evaluate any check" in html and "Nothing failed" not in html
 
 
 def test_charts_escape_labels_and_are_well_formed_svg():
@@ -436,3 +438,52 @@ def test_html_is_made_for_phones_dark_mode_and_no_script(catalogue):
     assert len(hidden) == 1 and 'id="filter"' in hidden[0]
     for key in ("severity", "service", "region"):
         assert f'data-filter="{key}"' in page or len(view["filters"][key]) < 2
+
+
+@pytest.mark.parametrize("kind", ["no-resources", "all-unknown"])
+def test_nothing_evaluated_is_a_short_report_that_says_so(catalogue, kind, tmp_path):
+    # issue 11: an account with nothing evaluated got 24 pages of empty charts, "nothing failed: keep
+    # the configuration as it is" and an empty plan. Now: cover, what happened and why, the method.
+    from drcheck.report.render import render_pdf
+
+    by_id = {r.id: r for r in catalogue.rules}
+    rds = by_id["rds-instance-multi-az"]
+    findings = [] if kind == "no-resources" else [make_finding(rds, f"db-{i}", "UNKNOWN") for i in range(40)]
+    inventory = {"generated_at": "2026-03-01T09:30:00+00:00", "regions": ["us-east-1"],
+                 "accounts": [{"account_id": A1}], "resources": [{}] * len(findings), "errors": []}
+    assessment = Assessment(inventory=inventory, findings=findings, scorecard=score(findings),
+                            rules=tuple(catalogue.rules), generated_at="2026-03-01T10:00:00+00:00")
+    view = build_view(assessment, OPTIONS, for_print=True)
+    assert view["nothing_evaluated"]
+    page = render_html(view, [builtin_reports_dir()], for_print=True)
+    assert "could not evaluate any check" in page
+    assert "keep the configuration as it is" not in page and 'id="plan"' not in page
+    assert ("rds:DescribeThing" in page) == (kind == "all-unknown")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_pdf(page))
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(path)], capture_output=True,
+                                                                text=True, check=True).stdout).group(1))
+    assert pages <= 4
+    assert b"keep the configuration as it is" not in summary_markdown(build_view(assessment, OPTIONS))
+
+
+def test_evidence_shows_the_deciding_value_before_any_cut(catalogue):
+    # issue 11: "Attributes = [{access_logs...}, {access_logs...}, {"Key": "deletion_protec…" cut the
+    # value that decided the verdict; the report now shows the items and fields the rule reads.
+    by_id = {r.id: r for r in catalogue.rules}
+    elb = by_id["elbv2-load-balancer-deletion-protection"]
+    attributes = [{"Key": f"access_logs.s3.{k}", "Value": ""} for k in ("bucket", "prefix", "enabled")] + [
+        {"Key": "deletion_protection.enabled", "Value": "false"}]
+    failing = make_finding(elb, "lb-1", "FAIL", evidence={"Attributes": attributes})
+    assessment = sample_assessment(catalogue, extra_findings=[failing])
+    rule = next(r for c in build_view(assessment, OPTIONS)["categories"] for r in c["rules"] if r["id"] == elb.id)
+    evidence = rule["failing"][0]["evidence"]
+    assert '"deletion_protection.enabled"' in evidence and '"false"' in evidence and "access_logs" not in evidence
+
+    rtc = by_id["s3-bucket-replication-time-control"]
+    destinations = [{"Account": A1, "Bucket": "b" * 60, "CrossRegion": True, "DestinationRegion": "us-west-2",
+                     "Status": "Enabled", "ReplicationTime": "Disabled"}]
+    failing = make_finding(rtc, "bucket-1", "FAIL", evidence={"derived.replication_destinations": destinations})
+    rule = next(r for c in build_view(sample_assessment(catalogue, extra_findings=[failing]), OPTIONS)["categories"]
+                for r in c["rules"] if r["id"] == rtc.id)
+    assert '"ReplicationTime": "Disabled"' in rule["failing"][0]["evidence"]

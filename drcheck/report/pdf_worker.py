@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +31,15 @@ class PdfWorker:
         self._connection, child_end = mp.Pipe()
         self._process = mp.get_context("fork").Process(target=_serve, args=(child_end,), daemon=True,
                                                        name="drcheck-pdf")
-        self._process.start()
+        # The child inherits signal dispositions at fork: ignoring SIGINT across the fork closes the
+        # gap before _serve ignores it itself, where a Ctrl-C would print the worker's traceback.
+        in_main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
+        try:
+            self._process.start()
+        finally:
+            if in_main:
+                signal.signal(signal.SIGINT, previous)
         child_end.close()
         return self
 

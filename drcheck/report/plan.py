@@ -247,7 +247,12 @@ def first_steps(actions: Sequence[Mapping[str, Any]], scorecard: Mapping[str, An
             text += (f", {len(settings)} of {'them' if len(rest) != 1 else 'it'} "
                      f"{'a setting change' if len(settings) == 1 else 'setting changes'}")
         steps.append(text + ". fixes/ has every command, filled in, to review and run.")
-    if not actions:
+    evaluated = sum((scorecard.get("counts") or {}).get(s, 0) for s in ("PASS", "FAIL"))
+    if not actions and not evaluated:
+        # nothing passed either: "keep the configuration as it is" would praise what nobody checked
+        steps.append("Nothing could be evaluated: check the Regions, accounts and rules selected"
+                     + (", and the permissions below," if unknown_count else "") + " then scan again.")
+    elif not actions:
         steps.append("Nothing failed: keep the configuration as it is and test a restore regularly.")
     if unknown_count:
         grant = f" (grant {listing(list(missing_permissions[:4]), len(missing_permissions))})" \

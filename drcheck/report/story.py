@@ -134,13 +134,15 @@ def day_2015(objectives: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if not rows:
         return None
     if status["down"]:
-        summary = (f"{len(status['down'])} of {outcome['total']} workloads stop "
+        summary = (f"{len(status['down'])} of {outcome['total']} workloads "
+                   f"{'stops' if len(status['down']) == 1 else 'stop'} "
                    f"({listing(status['down'], len(status['down']))}) until AWS restores the service or they are "
                    "rebuilt elsewhere")
     else:
         summary = f"none of the {outcome['total']} workloads stops"
     if status["degraded"]:
-        summary += f"; {listing(status['degraded'], len(status['degraded']))} fail over to another Region"
+        verb = "fails" if len(status["degraded"]) == 1 else "fail"
+        summary += f"; {listing(status['degraded'], len(status['degraded']))} {verb} over to another Region"
     if status["unknown"]:
         summary += f"; drcheck cannot tell for {listing(status['unknown'], len(status['unknown']))}"
     return {

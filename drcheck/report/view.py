@@ -217,6 +217,16 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
     if view["day_2015"]:
         insert_section(view["sections"], {"id": "day-2015", "title": "The 2015 day", "level": 1},
                        before="objectives" if objectives else None, after="plan")
+    # Nothing passed or failed: no score, no plan, no findings to read. The report says so on a few
+    # pages (why, and what to change before scanning again) instead of two dozen empty ones.
+    view["nothing_evaluated"] = not view["evaluated"]
+    if view["nothing_evaluated"]:
+        view["sections"] = [{"id": "summary", "title": "Nothing could be evaluated", "level": 1}]
+        if unknown_count or view["failed_calls"].get("total"):
+            view["sections"].append({"id": "not-evaluated", "title": "Not evaluated", "level": 1})
+        view["sections"] += [{"id": "appendix", "title": "Appendix", "level": 1},
+                             {"id": "method", "title": "Method and scoring", "level": 2}]
+        view["selected_types"] = sorted({resource_noun(r.resource_type, 2) for r in assessment.rules})
     return view
 
 
@@ -233,6 +243,7 @@ def _rule_view(rule: Any, findings: list[dict], action: Mapping[str, Any] | None
         return str(found["workload"]) if found else ""
 
     judged = [f for f in findings if f["status"] != Status.NOT_APPLICABLE]
+    deciding = _deciding_fields(rule)
     return {
         "id": rule.id,
         "anchor": f"rule-{rule.id}",
@@ -252,7 +263,7 @@ def _rule_view(rule: Any, findings: list[dict], action: Mapping[str, Any] | None
         "regions": sorted({f["region"] for f in judged}),
         "accounts": sorted({f["account_id"] for f in judged}),
         "workloads": sorted({w for f in judged if (w := workload(f))}),
-        "failing": [{**_failing(f), "workload": workload(f)} for f in failing[:limit]],
+        "failing": [{**_failing(f, deciding), "workload": workload(f)} for f in failing[:limit]],
         "failing_more": max(0, len(failing) - limit),
         "passing": [f["resource_name"] for f in passing[: 2 * limit]],  # names only: cheap to list
         "passing_more": max(0, len(passing) - 2 * limit),
@@ -277,14 +288,54 @@ def _filters(rule_views: list[dict], actions: list[dict]) -> dict[str, list[dict
     }
 
 
-def _failing(finding: Mapping[str, Any]) -> dict[str, Any]:
+def _deciding_fields(rule: Any) -> dict[str, dict[str, set]]:
+    """For each list field the rule quantifies over: the item fields its condition reads, and the
+    literal values it compares an item's Key with ({"Attributes": {"fields": {"Key", "Value"},
+    "keys": {"deletion_protection.enabled"}}}), so evidence can show the items that decide first."""
+    found: dict[str, dict[str, set]] = {}
+    conditions = [c for c in (getattr(rule, "condition", None), getattr(rule, "applies_when", None)) if c is not None]
+    for condition in conditions:
+        try:
+            leaves = condition.leaves()
+        except AttributeError:  # a stand-in rule in a test
+            continue
+        for path, leaf in leaves:
+            if "[]." not in path:
+                continue
+            top, inner = path.split("[].", 1)
+            entry = found.setdefault(top, {"fields": set(), "keys": set()})
+            entry["fields"].add(inner.split(".", 1)[0].split("[]", 1)[0])
+            literal = getattr(getattr(leaf, "operand", None), "literal", None)
+            if inner == "Key" and leaf.operator == "equals" and isinstance(literal, str):
+                entry["keys"].add(literal)
+    return found
+
+
+def _deciding_items(value: Any, deciding: Mapping[str, set] | None) -> Any:
+    """A list of records cut to what decides: the items whose Key the rule names (AWS's Key/Value
+    attribute lists), each item reduced to the fields the rule reads. Other values unchanged."""
+    if not deciding or not isinstance(value, list) or not all(isinstance(i, dict) for i in value) or not value:
+        return value
+    items = value
+    if deciding["keys"] and all("Key" in i for i in items):
+        items = [i for i in items if i.get("Key") in deciding["keys"]]
+        if not items:
+            return f"no item with Key {' or '.join(sorted(deciding['keys']))} (of {len(value)})"
+    if deciding["fields"]:
+        items = [{k: v for k, v in i.items() if k in deciding["fields"]} for i in items]
+    return items
+
+
+def _failing(finding: Mapping[str, Any], deciding: Mapping[str, Mapping[str, set]] | None = None) -> dict[str, Any]:
+    deciding = deciding or {}
     return {
         "name": finding["resource_name"],
         "ident": finding["resource_id"],  # the ARN repeats Region and account (own columns); it is in the CSV
         "region": finding["region"],
         "account_id": finding["account_id"],
         # Plain strings, one per cell: a box per value is what makes a long PDF slow to lay out.
-        "evidence": "\n".join(f"{k} = {_evidence_value(v)}" for k, v in (finding.get("evidence") or {}).items()),
+        "evidence": "\n".join(f"{k} = {_evidence_value(_deciding_items(v, deciding.get(k)))}"
+                              for k, v in (finding.get("evidence") or {}).items()),
         "tags": _tags(finding.get("tags") or {}),
     }
 
