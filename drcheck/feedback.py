@@ -117,9 +117,16 @@ def closing_lines(console: Console, *, actions: Sequence[Mapping[str, Any]], out
     if actions:
         where = "filled-in commands under fixes/" if "fixes.sh" in names else "details in the report"
         console.print(f"[bold]Fix first[/bold] (the plan's order; {where}):", highlight=False)
+        # a grid keeps a wrapped fix under its own text (hanging indent), not under its number
+        from rich.table import Table
+        from rich.text import Text
+
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, justify="right")
+        grid.add_column()
         for action in actions[:TOP_FIXES]:
-            console.print(f"  {action['rank']}. {terminal_text(plain_fix(action), markup=False)}", highlight=False,
-                          markup=False)
+            grid.add_row(f"  {action['rank']}.", Text(terminal_text(plain_fix(action), markup=False)))
+        console.print(grid, highlight=False)
     if "report.html" in names:
         console.print(f"Open {output_dir / 'report.html'}", highlight=False, markup=False)
     elif "report.pdf" in names:

@@ -65,6 +65,15 @@ def test_closing_lines_name_the_top_three_fixes_and_open_only_what_was_written(c
     console = _console()
     report_and_summarise(assessment, tmp_path, "html", ReportOptions(), None, console)
     assert console.export_text().strip().splitlines()[-1] == f"Open {tmp_path / 'report.html'}"
+    # on 80 columns a long fix wraps under its own text, not under its number
+    narrow = Console(record=True, width=60, force_terminal=False, color_system=None)
+    report_and_summarise(assessment, tmp_path, "json", ReportOptions(), None, narrow)
+    tail = narrow.export_text().splitlines()
+    start = next(i for i, line in enumerate(tail) if line.startswith("Fix first"))
+    fix_lines = [line for line in tail[start + 1:] if line.strip()]
+    assert len(fix_lines) > 3, "the sample's fixes should wrap at 60 columns"
+    assert all(line.startswith("  ") for line in fix_lines) and all(
+        line[:5] in ("  1. ", "  2. ", "  3. ") or line.startswith("     ") for line in fix_lines), fix_lines
 
 
 def test_written_summary_counts_the_fixes_folder(tmp_path):
