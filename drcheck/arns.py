@@ -83,3 +83,10 @@ def names_resource_type(pattern: str) -> bool:
     (`arn:aws:ec2:*`, `arn:aws:ec2:*:*:*`): AWS Backup's opt-in rule depends on it."""
     arn = parse(pattern)
     return arn is not None and arn.resource not in ("", "*")
+
+
+def resource_names(arn: Arn) -> list[str]:
+    """The names in an ARN's resource part, after its resource type: `db:orders` -> [orders],
+    `table/orders/backup/0168` -> [orders, backup, 0168]; a part without a type (an S3 bucket) is the name."""
+    parts = [p for p in arn.resource.replace("/", ":").split(":") if p]
+    return parts[1:] if len(parts) > 1 else parts

@@ -148,7 +148,7 @@ def check_parameters(parameters: dict[str, dict[str, Any]], rules: Iterable[Any]
     for rule_id, values in parameters.items():
         rule = by_id.get(rule_id)
         if rule is None:
-            raise UserError(f"{where}rules.parameters: no selected rule {rule_id!r}")
+            raise UserError(f"{where}rules.parameters: no rule {rule_id!r} (see: drcheck rules list)")
         for name, value in values.items():
             if name not in rule.parameters:
                 known = ", ".join(rule.parameters) or "none"

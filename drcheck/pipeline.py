@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +36,8 @@ class Catalogue:
     linkers: tuple[Linker, ...]  # in link order: providers before readers
     rules: tuple[Rule, ...]
     objectives: Any = None  # drcheck.objectives.stage.Objectives, when the run estimates recovery objectives
+    # Every rule loaded, selected or not: settings and suppressions may name a rule --only left out.
+    available: tuple[Rule, ...] = ()
 
     def plan(self) -> Plan:
         """The calls the selected rules need, plus what the objectives model reads (when enabled)."""
@@ -65,24 +68,33 @@ def load_catalogue(
         from drcheck.objectives.stage import load_objectives
 
         model = load_objectives(collectors, linkers, objectives_settings)
-    return Catalogue(collectors, linkers, tuple(select_rules(rules, only, skip)), model)
+    return Catalogue(collectors, linkers, tuple(select_rules(rules, only, skip)), model, tuple(rules))
+
+
+_SELECTOR = re.compile(r"(?P<kind>rule|service|category):(?P<name>.+)")
 
 
 def select_rules(rules: Iterable[Rule], only: Iterable[str], skip: Iterable[str]) -> list[Rule]:
     """Keep rules matching any `only` selector (all when none), minus any matching `skip`.
 
-    A selector is a rule id, a service or a category; one that matches nothing is a user error,
-    because a typo would otherwise silently drop the checks the user asked for.
+    A selector is `rule:ID`, `service:NAME` or `category:NAME`; a bare name selects whatever has it
+    as rule id, service or category (`backup` is both a service and a category: both are selected).
+    One that matches nothing is a user error, because a typo would otherwise silently drop the
+    checks the user asked for.
     """
     rules = list(rules)
     only, skip = list(only), list(skip)
 
     def matches(rule: Rule, selector: str) -> bool:
+        kinded = _SELECTOR.fullmatch(selector)
+        if kinded:
+            return kinded["name"] == {"rule": rule.id, "service": rule.service, "category": rule.category}[kinded["kind"]]
         return selector in (rule.id, rule.service, rule.category)
 
     for selector in only + skip:
         if not any(matches(r, selector) for r in rules):
-            raise UserError(f"--only/--skip: {selector!r} is not a rule id, service or category")
+            raise UserError(f"--only/--skip: {selector!r} is not a rule id, service or category "
+                            "(or rule:ID, service:NAME, category:NAME)")
     chosen = [r for r in rules if not only or any(matches(r, s) for s in only)]
     chosen = [r for r in chosen if not any(matches(r, s) for s in skip)]
     if not chosen:

@@ -13,18 +13,18 @@ from typing import Any
 from rich.console import Console
 
 from drcheck.collect.workers import Deadlines
-from drcheck.diff import progress_line
+from drcheck.diff import diff_findings, progress_line
 from drcheck.errors import UserError
 from drcheck.feedback import closing_lines, collecting, stages
 from drcheck.history import History, resolve_baseline, scope_of
 from drcheck.inventory import inventory_json
 from drcheck.pipeline import Assessment, Catalogue, assess, gate_failures, run_collection
-from drcheck.redact import Redactor
+from drcheck.redact import Redactor, rule_literals
 from drcheck.report.outputs import FORMATS, parse_formats, render_report
 from drcheck.report.pdf_worker import PdfWorker
 from drcheck.report.view import ReportOptions
 from drcheck.runfolders import previous_run, publish_run
-from drcheck.suppressions import Suppression
+from drcheck.suppressions import Suppression, unknown_rule_suppressions
 from drcheck.text import terminal_text
 
 
@@ -76,10 +76,20 @@ def assess_inventory(catalogue: Catalogue, inventory: dict, options: AssessOptio
 
 def _assess(catalogue: Catalogue, inventory: dict, options: AssessOptions,
             stage: Callable[[str], None] | None) -> Assessment:
+    # Verdicts, suppressions and scores are decided on the real names; only then is the assessment
+    # redacted (so a resource-scoped suppression still matches), and the baseline, which is a
+    # redacted run too, compared with the redacted findings.
+    assessment = assess(catalogue, inventory, parameters=options.parameters, suppressions=options.suppressions,
+                        on_stage=stage)
+    if options.suppressions:
+        assessment = replace(assessment, suppressions={**(assessment.suppressions or {}), "unknown_rules": [
+            s.describe() for s in unknown_rule_suppressions(options.suppressions, catalogue)]})
     if options.redactor is not None:
         if stage:
-            stage("Redacting the inventory")
-        inventory = options.redactor.inventory(inventory)
+            stage("Redacting names and account ids")
+        assessment = options.redactor.keeping(rule_literals(catalogue.available or catalogue.rules)).assessment(
+            assessment)
+    inventory = dict(assessment.inventory)
     baseline = options.baseline
     if options.baseline_ref is not None:
         if options.history is None:
@@ -92,8 +102,9 @@ def _assess(catalogue: Catalogue, inventory: dict, options: AssessOptions,
             baseline = previous[1]
             if stage:
                 stage(f"Comparing with the previous run {previous[0].name}")
-    assessment = assess(catalogue, inventory, parameters=options.parameters, suppressions=options.suppressions,
-                        baseline=baseline, on_stage=stage)
+    if baseline:
+        assessment = replace(assessment, baseline=diff_findings(
+            dict(baseline), {"generated_at": assessment.generated_at, "findings": assessment.findings}))
     if options.history is not None:
         scope, _, _ = scope_of(inventory)
         earlier = tuple(run.as_dict() for run in options.history.runs(scope=scope))
@@ -150,6 +161,9 @@ def report_and_summarise(assessment: Assessment, output_dir: Path, formats: str,
         console.print(f"With {suppressed} suppressed finding(s) left out: score "
                       f"{assessment.scorecard_with_suppressions['overall']}; "
                       f"{len(expired)} suppression(s) expired", highlight=False)
+    for unknown in (assessment.suppressions or {}).get("unknown_rules") or []:
+        console.print(f"[yellow]Suppression for rule {terminal_text(unknown['rule'])!s} names no rule drcheck has "
+                      "(see: drcheck rules list): it suppresses nothing.[/yellow]", highlight=False)
     if assessment.baseline is not None:
         console.print(f"Since the baseline: {progress_line(assessment.baseline)}", highlight=False)
     if output_dir == STDOUT:
@@ -194,7 +208,7 @@ def collect_inventory(catalogue: Catalogue, accounts: list, *, max_workers: int,
     inventory = collect_with_progress(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
                          console=console, unreachable=unreachable, deadlines=deadlines)
     if redactor is not None:
-        inventory = redactor.inventory(inventory)
+        inventory = redactor.keeping(rule_literals(catalogue.available or catalogue.rules)).inventory(inventory)
     content = inventory_json(inventory)
     name = "inventory.json.gz" if gzip_output else "inventory.json"
     if gzip_output:

@@ -125,3 +125,10 @@ def apply_suppressions(findings: list[dict], suppressions: list[Suppression], to
         "expired": [s.describe() for s in expired],
         "unused": [s.describe() for i, s in enumerate(active) if i not in used],
     }
+
+
+def unknown_rule_suppressions(suppressions: list[Suppression], catalogue: Any) -> list[Suppression]:
+    """Suppressions whose rule (id or glob) names no rule drcheck has: a typo would otherwise hide nothing,
+    silently."""
+    ids = [r.id for r in (getattr(catalogue, "available", ()) or catalogue.rules)]
+    return [s for s in suppressions if not any(fnmatch.fnmatchcase(rule_id, s.rule) for rule_id in ids)]

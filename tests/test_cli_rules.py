@@ -174,7 +174,7 @@ def test_config_parameters_override_rule_defaults(capsys, monkeypatch, tmp_path)
 @pytest.mark.parametrize("parameters,message", [
     ({"rds-instance-backup-enabled": {"min_retention": 14}}, "unknown parameter 'min_retention'"),
     ({"rds-instance-backup-enabled": {"min_retention_days": "fourteen"}}, "expected a value like 7"),
-    ({"rds-instance-backup-enabeld": {"min_retention_days": 14}}, "no selected rule 'rds-instance-backup-enabeld'"),
+    ({"rds-instance-backup-enabeld": {"min_retention_days": 14}}, "no rule 'rds-instance-backup-enabeld'"),
 ])
 def test_config_parameter_errors(capsys, monkeypatch, tmp_path, parameters, message):
     code, _, err = _assess(capsys, monkeypatch, tmp_path, {"rules": {"parameters": parameters}})
@@ -193,3 +193,48 @@ def test_config_rule_dirs_and_selection(capsys, monkeypatch, tmp_path):
     rules = {r["id"] for r in json.loads((tmp_path / "out" / "findings.json").read_text())["rules"]}
     assert "s3-bucket-team-tag" in rules and "s3-bucket-versioning" not in rules
     assert all(r.startswith("s3-") for r in rules)
+
+
+def test_parameters_of_a_rule_left_out_by_only_do_not_abort(capsys, monkeypatch, tmp_path):
+    """The config docstring's own example: parameters for rules outside --only are checked, not refused."""
+    config = {"rules": {"parameters": {"rds-instance-backup-enabled": {"min_retention_days": 14},
+                                       "dynamodb-table-pitr": {}}}}
+    code, findings, err = _assess(capsys, monkeypatch, tmp_path, config)
+    assert code == 0, err
+    assert [f["status"] for f in findings["findings"]] == ["FAIL"]
+
+
+def test_selectors_name_their_kind(capsys, monkeypatch):
+    from drcheck.errors import UserError
+    from drcheck.pipeline import load_catalogue
+
+    both = load_catalogue(only=["backup"]).rules
+    service = load_catalogue(only=["service:backup"]).rules
+    category = load_catalogue(only=["category:backup"]).rules
+    assert {r.service for r in service} == {"backup"}
+    assert {r.category for r in category} == {"backup"}
+    assert {r.id for r in both} == {r.id for r in service} | {r.id for r in category}
+    assert {r.id for r in category} - {r.id for r in service}, "backup the category spans other services"
+    assert [r.id for r in load_catalogue(only=["rule:dynamodb-table-pitr"]).rules] == ["dynamodb-table-pitr"]
+    assert "dynamodb-table-pitr" not in {r.id for r in load_catalogue(only=["service:dynamodb"],
+                                                                       skip=["rule:dynamodb-table-pitr"]).rules}
+    with pytest.raises(UserError, match="service:NAME"):
+        load_catalogue(only=["service:nope"])
+    code, out, _ = cli(capsys, monkeypatch, "scan", "--help")
+    assert "service:NAME" in " ".join(out.split()) and "bare name" in " ".join(out.split())
+
+
+def test_a_suppression_naming_no_rule_is_reported(capsys, monkeypatch, tmp_path):
+    (tmp_path / "accept.yaml").write_text("suppressions:\n  - {rule: rds-instance-backup-enabeld, reason: typo, "
+                                          "owner: ops, expires: 2099-01-01}\n")
+    code, _, err = cli(capsys, monkeypatch, "assess", str(_inventory(tmp_path)), "--format", "json,html,md", "-o",
+                       str(tmp_path / "out"), "--only", "rds-instance-backup-enabled", "--suppressions",
+                       str(tmp_path / "accept.yaml"), "--no-history")
+    assert code == 0, err
+    assert "rds-instance-backup-enabeld" in err and "names no rule" in err
+    out = tmp_path / "out"
+    assert "rds-instance-backup-enabeld" in (out / "report.html").read_text()
+    assert "Suppressions naming no rule" in (out / "report.html").read_text()
+    assert "rds-instance-backup-enabeld" in (out / "summary.md").read_text()
+    document = json.loads((out / "findings.json").read_text())
+    assert [s["rule"] for s in document["suppressions"]["unknown_rules"]] == ["rds-instance-backup-enabeld"]

@@ -48,9 +48,13 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summa
 RulesDir = Annotated[list[Path] | None, typer.Option("--rules-dir", metavar="DIR", rich_help_panel=RULES_PANEL,
                                                      help="Extra directory of rule files (repeatable).")]
 Only = Annotated[list[str] | None, typer.Option("--only", metavar="SELECTOR", rich_help_panel=RULES_PANEL,
-                                                help="Run only these rule ids, services or categories (repeatable).")]
+                                                help="Run only these rules (repeatable): rule:ID, service:NAME, "
+                                                     "category:NAME, or a bare name, which selects the rule, "
+                                                     "service and category of that name.")]
 Skip = Annotated[list[str] | None, typer.Option("--skip", metavar="SELECTOR", rich_help_panel=RULES_PANEL,
-                                                help="Skip these rule ids, services or categories (repeatable).")]
+                                                help="Skip these rules (repeatable): rule:ID, service:NAME, "
+                                                     "category:NAME, or a bare name (rule, service and category "
+                                                     "of that name).")]
 ConfigPath = Annotated[Path | None, typer.Option("--config", metavar="FILE", rich_help_panel=RULES_PANEL,
                                                  help="Settings file (default: ./drcheck.yaml if present).")]
 Client = Annotated[str | None, typer.Option("--client", metavar="NAME", help="Client name for the report.",

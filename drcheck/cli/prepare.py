@@ -103,7 +103,8 @@ def prepare_run(rules: RuleOptions, report: ReportFlags | None = None) -> Prepar
     # selected rules (and `drcheck permissions` then asks for just their calls).
     catalogue = load_catalogue(dirs, only=only, skip=skip, objectives=not (only or skip),
                                objectives_settings=settings_from_config(config))
-    check_parameters(config.parameters, catalogue.rules, config.source)
+    # Parameters of a rule this run leaves out (--only/--skip) are checked, not refused.
+    check_parameters(config.parameters, catalogue.available or catalogue.rules, config.source)
     template_dir = report.template_dir
     if template_dir is None and config.report.get("template_dir"):
         template_dir = config.resolve(config.report["template_dir"])

@@ -49,6 +49,7 @@ def accepted_risks_part(assessment: Any, for_print: bool) -> dict[str, Any] | No
         "more": max(0, len(suppressed) - limit),
         "expired": applied.get("expired", []),
         "unused": applied.get("unused", []),
+        "unknown_rules": applied.get("unknown_rules", []),
         "score_without": assessment.scorecard["overall"],
         "grade_without": assessment.scorecard["grade"],
         "score_with": with_suppressions.get("overall"),

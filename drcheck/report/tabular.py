@@ -116,6 +116,10 @@ def summary_markdown(view: Mapping[str, Any]) -> bytes:
             lines.append(f"| {a['rank']} | {md_text(a['rule_title'])} | {a['severity']} | {a['failing_count']} | "
                          f"{a['effort']} | +{a['points']:g} | {after} |")
         lines.append("")
+    unknown_rules = (view.get("accepted_risks_part") or {}).get("unknown_rules") or []
+    if unknown_rules:
+        lines += ["## Suppressions naming no rule", "",
+                  "These suppress nothing (a typo?): " + ", ".join(md_code(s["rule"]) for s in unknown_rules) + ".", ""]
     if view["unknown_count"]:
         lines += ["## Not evaluated", "",
                   f"{view['unknown_count']:,} checks could not be evaluated and are not in the score."]
