@@ -58,6 +58,7 @@ def test_multi_az_rds_survives_an_az_but_not_a_region(aws, catalogue, model):
 
 def test_single_az_rds_is_down_in_its_zone_only(aws, catalogue, model):
     _rds(aws, "orders-db", "orders", multi_az=False, zone="us-east-1b")
+    _rds(aws, "reports-db", "reports", multi_az=False, zone="us-east-1a")  # so the inventory has us-east-1a
     prepared = _prepared(aws, catalogue, model)
     assert _outcome(prepared, az="us-east-1b")["orders"]["status"] == "down"
     assert _outcome(prepared, az="us-east-1a")["orders"]["status"] == "survives"
@@ -188,3 +189,39 @@ def test_bad_scenarios_are_user_errors(aws, catalogue, model):
                                 (None, "nowhere", None), ("us-east-1", "us-east-1a", None), (None, "use1-az9", None)):
         with pytest.raises(UserError):
             make_scenario(prepared, region, az, service)
+
+
+def test_a_zone_no_resource_is_in_is_refused(aws, catalogue, model):
+    """`whatif --az us-east-1z` once answered "everything survives": a zone must be one the inventory has."""
+    from drcheck.errors import UserError
+
+    _rds(aws, "orders-db", "orders", multi_az=False, zone="us-east-1b")
+    prepared = _prepared(aws, catalogue, model)
+    with pytest.raises(UserError, match="no resource in this inventory is in that zone"):
+        make_scenario(prepared, None, "us-east-1z", None)
+    assert make_scenario(prepared, None, "us-east-1b", None).zone == "us-east-1b"
+
+
+def test_zone_ids_are_mapped_to_names_per_account(aws, catalogue, model):
+    """use1-az1 is us-east-1a in one account and us-east-1c in another (AWS maps names per account)."""
+    from dataclasses import replace
+
+    _rds(aws, "orders-db", "orders", multi_az=False, zone="us-east-1a")
+    prepared = _prepared(aws, catalogue, model)
+
+    def subnet(account, name):
+        return {"resource_type": "AWS::EC2::Subnet", "service": "ec2", "account_id": account, "region": "us-east-1",
+                "id": f"subnet-{account}", "name": None, "tags": {},
+                "properties": {"AvailabilityZone": name, "AvailabilityZoneId": "use1-az1"}, "unavailable": {}}
+
+    inventory = {**prepared.inventory, "resources": [*prepared.inventory["resources"], subnet("111111111111", "us-east-1a"),
+                                                     subnet("222222222222", "us-east-1c")]}
+    scenario = make_scenario(replace(prepared, inventory=inventory), None, "use1-az1", None)
+    assert dict(scenario.zone_names) == {"111111111111": "us-east-1a", "222222222222": "us-east-1c"}
+    [database] = [c for c in prepared.components if c.resource["name"] == "orders-db"]
+    in_first = replace(database, resource={**database.resource, "account_id": "111111111111"})
+    in_second = replace(database, resource={**database.resource, "account_id": "222222222222"})
+    in_third = replace(database, resource={**database.resource, "account_id": "333333333333"})
+    assert scenario.affects(in_first) is True
+    assert scenario.affects(in_second) is False
+    assert "no known zone name in account 333333333333" in scenario.affects(in_third)

@@ -73,8 +73,11 @@ def assert_inert(output: str) -> None:
 def hostile_inventory(tmp_path):
     table = resource("AWS::DynamoDB::Table", "carts", tags={"workload": HOSTILE},
                      Table={"TableName": "carts", "TableStatus": "ACTIVE"})
+    # A zone the inventory has, for `whatif --az` (a zone no resource is in is refused).
+    volume = resource("AWS::EC2::Volume", "vol-0carts", tags={"workload": HOSTILE}, AvailabilityZone="us-east-1a",
+                      Size=8, State="in-use")
     path = tmp_path / "inventory.json"
-    path.write_bytes(inventory_json(make_inventory([table])))
+    path.write_bytes(inventory_json(make_inventory([table, volume])))
     return path
 
 

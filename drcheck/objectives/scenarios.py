@@ -31,14 +31,17 @@ SERVICE_ALIASES = {
 }
 STATUS_TEXT = {"survives": "survives", "degraded": "degraded (fails over)", "down": "down", "unknown": "unknown"}
 _ZONE_ID = re.compile(r"^[a-z]{2,4}\d+-az\d+$")
+_ZONE_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+[a-z](-[a-z0-9-]+)?$")
 
 
 @dataclass(frozen=True)
 class Scenario:
     kind: str  # region | az | service
     region: str
-    zone: str | None = None  # zone name for kind "az"
+    zone: str | None = None  # zone name for kind "az" (or the zone ID given, with `zone_names`)
     service: str | None = None
+    # --az given as a zone ID: its name in each account (AZ names are mapped to zones per account).
+    zone_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def disruption(self) -> str:
@@ -66,7 +69,12 @@ class Scenario:
             zones = component.zones
             if isinstance(zones, Unknown):
                 return f"its Availability Zone is unknown: {zones.reason}"
-            return zones is None or self.zone in zones
+            zone = self.zone
+            if self.zone_names:
+                zone = dict(self.zone_names).get(str(resource.get("account_id")))
+                if zone is None:
+                    return f"zone ID {self.zone} has no known zone name in account {resource.get('account_id')}"
+            return zones is None or zone in zones
         return True
 
 
@@ -77,11 +85,26 @@ def make_scenario(prepared: Prepared, region: str | None, az: str | None, servic
     if az:
         if region or service:
             raise UserError("--az names its own Region: use --az alone")
-        zone = _zone_name(prepared, az)
-        found = next((r for r in regions if zone.startswith(r)), None)
+        seen, ids = _inventory_zones(prepared)
+        if _ZONE_ID.match(az):
+            names = tuple(sorted((account, mapping[az]) for account, mapping in ids.items() if az in mapping))
+            if not names:
+                raise UserError(f"--az {az}: this inventory does not map that zone ID to a zone name in any account; "
+                                "use the zone name (e.g. us-east-1a)")
+            found = next((r for r in regions if names[0][1].startswith(r)), None)
+            if found is None:
+                raise UserError(f"--az {az}: no scanned Region holds this zone (scanned: {', '.join(regions) or 'none'})")
+            return Scenario("az", found, zone=az, zone_names=names)
+        if not _ZONE_NAME.match(az):
+            raise UserError(f"--az {az}: not an Availability Zone name (us-east-1a) or zone ID (use1-az1)")
+        found = next((r for r in regions if az.startswith(r)), None)
         if found is None:
             raise UserError(f"--az {az}: no scanned Region holds this zone (scanned: {', '.join(regions) or 'none'})")
-        return Scenario("az", found, zone=zone)
+        known = sorted({zone for zones in seen.values() for zone in zones if zone.startswith(found)})
+        if az not in known:
+            raise UserError(f"--az {az}: no resource in this inventory is in that zone (zones in {found}: "
+                            f"{', '.join(known) or 'none'})")
+        return Scenario("az", found, zone=az)
     if not region:
         raise UserError("say what goes down: --outage-region REGION, --az ZONE, or --service SERVICE --outage-region REGION")
     if region not in regions:
@@ -94,21 +117,32 @@ def make_scenario(prepared: Prepared, region: str | None, az: str | None, servic
     return Scenario("region", region)
 
 
-def _zone_name(prepared: Prepared, az: str) -> str:
-    if not _ZONE_ID.match(az):
-        if not re.match(r"^[a-z]{2}(-[a-z]+)+-\d+[a-z](-[a-z0-9-]+)?$", az):
-            raise UserError(f"--az {az}: not an Availability Zone name (us-east-1a) or zone ID (use1-az1)")
-        return az
-    pairs = {}
-    for c in prepared.components:
-        props = c.resource["properties"]
-        for name_key, id_key in (("AvailabilityZoneName", "AvailabilityZoneId"), ("AvailabilityZone", "AvailabilityZoneId")):
-            if isinstance(props.get(name_key), str) and isinstance(props.get(id_key), str):
-                pairs[props[id_key]] = props[name_key]
-    if az not in pairs:
-        raise UserError(f"--az {az}: this inventory does not map zone IDs to names for that zone; "
-                        "use the zone name (e.g. us-east-1a)")
-    return pairs[az]
+def _inventory_zones(prepared: Prepared) -> tuple[dict[str, set[str]], dict[str, dict[str, str]]]:
+    """(account -> zone names any resource is in, account -> zone ID -> zone name).
+
+    Per account: AWS maps zone names to physical zones independently for each account, so use1-az1
+    may be us-east-1a in one account and us-east-1c in another."""
+    names: dict[str, set[str]] = {}
+    ids: dict[str, dict[str, str]] = {}
+
+    def walk(node: Any, account: str) -> None:
+        if isinstance(node, dict):
+            for name_key in ("AvailabilityZoneName", "AvailabilityZone", "ZoneName"):
+                name, zone_id = node.get(name_key), node.get("AvailabilityZoneId", node.get("ZoneId"))
+                if isinstance(name, str) and isinstance(zone_id, str) and _ZONE_ID.match(zone_id):
+                    ids.setdefault(account, {})[zone_id] = name
+            for value in node.values():
+                walk(value, account)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, account)
+        elif isinstance(node, str) and _ZONE_NAME.match(node):
+            names.setdefault(account, set()).add(node)
+
+    resources = list(prepared.inventory.get("resources") or []) or [c.resource for c in prepared.components]
+    for resource in resources:
+        walk(resource.get("properties") or {}, str(resource.get("account_id")))
+    return names, ids
 
 
 def _scenario_estimate(scenario: Scenario, component: Component) -> Estimate:
