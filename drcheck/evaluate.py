@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from drcheck import unknowns
 from drcheck.link import LinkedInventory
 from drcheck.model import Status
 from drcheck.ruleset.rule import Rule
-
-# A failed call's reason ends "...; needs service:Action" (drcheck.collect.runner.CallError).
-_NEEDS = re.compile(r"needs ([a-z0-9-]+:[A-Za-z0-9]+)")
+from drcheck.unknowns import Cause
 
 
 def evaluate(
@@ -54,19 +52,21 @@ def _not_looked(rule: Rule, inventory: Mapping[str, Any], records: list[dict]) -
     for record in records:
         if record.get("status") == "ok":
             continue
-        reasons = "; ".join(e.get("reason", "") for e in record.get("errors", [])) or "collection failed"
+        errors = record.get("errors") or []
+        reasons = unknowns.join(unknowns.from_record(e, "") for e in errors)
         findings.append(_scope_finding(rule, record["account_id"], record["region"],
-                                       f"could not list {rule.resource_type}: {reasons}", record.get("errors", [])))
+                                       f"could not list {rule.resource_type}: {reasons or 'collection failed'}",
+                                       reasons.causes))
     looked_accounts = {r["account_id"] for r in records}
     for account in inventory.get("accounts", []):
         # The inventory was collected for other rules: this rule's resources were never listed.
         if account["account_id"] not in looked_accounts:
             findings.append(_scope_finding(rule, account["account_id"], "all",
-                                           f"{rule.resource_type} was not collected in this inventory", []))
+                                           f"{rule.resource_type} was not collected in this inventory", ()))
     return findings
 
 
-def _scope_finding(rule: Rule, account_id: str, region: str, reason: str, errors: list[dict]) -> dict:
+def _scope_finding(rule: Rule, account_id: str, region: str, reason: str, causes: tuple[Cause, ...]) -> dict:
     return {
         "rule_id": rule.id,
         "title": rule.title,
@@ -82,7 +82,7 @@ def _scope_finding(rule: Rule, account_id: str, region: str, reason: str, errors
         "account_id": account_id,
         "message": "Could not look.",
         "reason": reason,
-        "missing_permissions": sorted({e["permission"] for e in errors if e.get("permission")}),
+        **_unknown_fields(causes),
         "evidence": {},
         "tags": {},
     }
@@ -107,10 +107,14 @@ def _finding(rule: Rule, resource: Mapping[str, Any], verdict: Mapping[str, Any]
         "tags": resource.get("tags") or {},
     }
     if verdict["status"] == Status.UNKNOWN.value:
-        finding["reason"] = verdict.get("reason", "")
-        finding["missing_permissions"] = sorted({
-            entry["permission"] for entry in (resource.get("unavailable") or {}).values()
-            if isinstance(entry, dict) and entry.get("permission") and entry.get("error_code")
-            and entry.get("operation", "") in finding["reason"]
-        } | set(_NEEDS.findall(finding["reason"])))  # failed calls behind a linker's derived field
+        reason = verdict.get("reason", "")
+        finding["reason"] = str(reason)
+        finding.update(_unknown_fields(unknowns.causes_of(reason)))
     return finding
+
+
+def _unknown_fields(causes: tuple[Cause, ...]) -> dict:
+    """What an UNKNOWN finding says about its causes: the permissions to grant (access denied only)
+    and every failed call, as values (the report words them)."""
+    return {"missing_permissions": unknowns.permissions_to_grant(causes),
+            "unknown_causes": [c.as_dict() for c in causes]}

@@ -38,11 +38,11 @@ _CALL_ERROR = {
     "type": "object",
     "properties": {key: _TEXT_OR_NULL for key in (
         "account_id", "region", "service", "resource_type", "resource_id", "operation", "permission",
-        "error_code", "message", "reason")},
+        "error_code", "message", "reason", "kind")},
 }
 _UNAVAILABLE = {
     "type": "object",
-    "properties": {key: _TEXT_OR_NULL for key in ("reason", "operation", "error_code", "permission", "message")},
+    "properties": {key: _TEXT_OR_NULL for key in ("reason", "operation", "error_code", "permission", "message", "kind")},
 }
 
 INVENTORY_SCHEMA: dict = {

@@ -93,3 +93,20 @@ def test_the_exceptions_still_exist():
     """Each allowed colon split is still in its module (a stale allowance would hide a new split)."""
     for file, snippet in NOT_ARNS:
         assert snippet in (PACKAGE / file).read_text(encoding="utf-8"), (file, snippet)
+
+
+def test_no_reason_is_parsed_back_out_of_prose():
+    """Why something is unknown travels as drcheck.unknowns values: no module matches a pattern over
+    the wording of a reason ("...; needs service:Action", "... failed: ...") to recover a permission
+    or an operation (evaluate.py once did)."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "re"
+                    and node.func.attr in REGEX_CALLS and node.args):
+                pattern = _constant(node.args[0]) or ""
+                if "needs" in pattern or "failed" in pattern or "permission" in pattern.lower():
+                    offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {pattern}")
+    assert not offenders, offenders

@@ -6,6 +6,7 @@ a CallError with the operation, the IAM permission and AWS's error code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,28 +15,42 @@ from botocore.exceptions import ClientError
 
 from drcheck.collect.jsonable import to_jsonable
 from drcheck.collectors.spec import Collector, Detail
+from drcheck.unknowns import ACCESS_DENIED, NOT_CALLED, Cause, kind_of, plain_message
 
 
 @dataclass(frozen=True)
 class CallError:
-    """A failed AWS call, as recorded in the inventory."""
+    """A failed AWS call, as recorded in the inventory: its structured cause and a plain message."""
 
     operation: str
     permission: str
     error_code: str
-    message: str
+    message: str  # plain_message: one bounded line, never an HTML body
+
+    @property
+    def kind(self) -> str:
+        return kind_of(self.error_code)
+
+    def cause(self) -> Cause:
+        return Cause(self.kind, self.operation, self.error_code, self.permission)
 
     def reason(self) -> str:
-        return f"{self.operation} failed: {self.error_code} ({self.message}); needs {self.permission}"
+        if self.kind == ACCESS_DENIED:
+            return f"{self.operation} failed: {self.error_code} ({self.message}); needs {self.permission}"
+        return f"{self.operation} failed: the API failed ({self.error_code}: {self.message})"
 
     def as_dict(self) -> dict:
         return {
+            "kind": self.kind,
             "operation": self.operation,
             "permission": self.permission,
             "error_code": self.error_code,
             "message": self.message,
             "reason": self.reason(),
         }
+
+
+_MEMBER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # the top-level member a detail's `result` starts with
 
 
 def list_items(client: Any, collector: Collector, params: dict) -> list:
@@ -72,6 +87,7 @@ def run_details(client: Any, collector: Collector, details: tuple[Detail, ...], 
             params[param] = value
         if missing:
             resource["unavailable"][detail.key] = {
+                "kind": NOT_CALLED, "operation": detail.operation,
                 "reason": f"{detail.operation} not called: {', '.join(missing)} unavailable",
             }
             continue
@@ -87,6 +103,11 @@ def run_details(client: Any, collector: Collector, details: tuple[Detail, ...], 
     return errors
 
 
+class MissingMember(Exception):
+    """A 2xx answer without the member the detail keeps: no answer, not "none" (a proxy's page, an
+    emulator's empty answer), unless the detail declares that AWS documents the absence."""
+
+
 def _call(client: Any, detail: Detail, params: dict) -> Any:
     method = _method_name(detail.operation)
     if detail.paginate and client.can_paginate(method):
@@ -94,7 +115,14 @@ def _call(client: Any, detail: Detail, params: dict) -> Any:
     else:
         response = getattr(client, method)(**params)
     response.pop("ResponseMetadata", None)
-    return jmespath.search(detail.result, response) if detail.result else response
+    if not detail.result:
+        return response
+    member = _MEMBER.match(detail.result)
+    if member and member.group(0) not in response:
+        if detail.absence_source is None or (detail.answered_by and detail.answered_by not in response):
+            raise MissingMember(f"the {detail.operation} answer has no {member.group(0)}")
+        return None  # documented: absent means none, in an answer that is one
+    return jmespath.search(detail.result, response)
 
 
 def _run_each(client: Any, detail: Detail, properties: dict, listed: frozenset[str],
@@ -128,7 +156,7 @@ def call_error(operation: str, permission: str, exc: BaseException) -> CallError
         # operations: none of them is an answer, so the rule that needed it says UNKNOWN.
         code = type(exc).__name__
         message = str(exc)
-    return CallError(operation, permission, code, " ".join(message.split())[:300])
+    return CallError(operation, permission, code, plain_message(message))
 
 
 def _method_name(operation: str) -> str:

@@ -8,6 +8,7 @@ import jmespath
 
 from drcheck.collect.jsonable import to_jsonable
 from drcheck.collectors.spec import Collector
+from drcheck.unknowns import NOT_CALLED
 
 if TYPE_CHECKING:  # the runner imports this module; the type is only for readers and mypy
     from drcheck.collect.runner import AccountTarget
@@ -44,6 +45,7 @@ def finish_resource(collector: Collector, resource: dict, account: AccountTarget
             if detail.skip_if_present and properties.get(detail.skip_if_present) is not None:
                 continue
             resource["unavailable"][detail.key] = {
+                "kind": NOT_CALLED, "operation": detail.operation,
                 "reason": f"not collected in this scan ({detail.operation} was not needed by the selected rules)"
             }
     if collector.region_of is not None:

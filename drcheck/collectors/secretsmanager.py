@@ -23,6 +23,9 @@ COLLECTORS = (
                 permission="secretsmanager:DescribeSecret",
                 params={"SecretId": "ARN"},
                 result="ReplicationStatus",
+                absence_source="https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html"
+                               " (ReplicationStatus: the secret's replicas; a secret without replicas has none)",
+                answered_by="ARN",
             ),
         ),
     ),

@@ -32,6 +32,9 @@ class Detail:
     `not_configured` error codes mean "this feature is not set up": a real answer, stored as
     `not_configured_value` (usually None), not an error.
     `skip_if_present` skips the call when the list call already returned that field.
+    A 2xx answer without the member `result` starts with is no answer (UNKNOWN), unless
+    `absence_source` names where AWS documents that its absence means "none" (stored as null);
+    `answered_by` is a member every real answer carries, so an empty answer still reads as none.
     """
 
     key: str
@@ -44,6 +47,8 @@ class Detail:
     not_configured: tuple[str, ...] = ()
     not_configured_value: Any = None
     skip_if_present: str | None = None
+    absence_source: str | None = None  # AWS documentation saying the answer may omit `result`'s member
+    answered_by: str | None = None  # a member every real answer has: without it, absence is no answer
     always: bool = False  # needed for identity (ARN, tags, region) whatever the rules ask
     # Per-item details: `each(properties, listed_ids)` names the items to call for (e.g. the
     # replication destinations that the same list call did not return); `params` are then

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from drcheck import arns
+from drcheck import arns, unknowns
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 
@@ -208,7 +208,7 @@ def link_backup_coverage(index: ResourceIndex) -> None:
         if covering or not problems:
             index.set_derived(resource, "backup_plans", covering)
         else:
-            index.set_unknown(resource, "backup_plans", "; ".join(dict.fromkeys(problems)))
+            index.set_unknown(resource, "backup_plans", unknowns.join(dict.fromkeys(problems)))
 
 
 def _add_instance_coverage(volume: dict, covering: list[dict], problems: list[str], instances: dict,

@@ -10,6 +10,7 @@ disagree with "backed up".
 
 from __future__ import annotations
 
+from drcheck import unknowns
 from drcheck.linkers import Linker
 from drcheck.linkers.backup import PROTECTABLE_TYPES
 from drcheck.linkers.index import ResourceIndex
@@ -50,7 +51,7 @@ def link_backup_copy_regions(index: ResourceIndex) -> None:
         if copies or not problems:
             index.set_derived(resource, "backup_copies", copies)
         else:
-            index.set_unknown(resource, "backup_copies", "; ".join(dict.fromkeys(problems)))
+            index.set_unknown(resource, "backup_copies", unknowns.join(dict.fromkeys(problems)))
 
 
 LINKERS = (

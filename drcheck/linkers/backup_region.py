@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from drcheck import unknowns
 from drcheck.linkers import Linker
 from drcheck.linkers.backup import PROTECTABLE_TYPES, REGION_SETTINGS, opt_in_name
 from drcheck.linkers.index import ResourceIndex
+from drcheck.unknowns import Reason
 
 PLAN = "AWS::Backup::BackupPlan"
 PROTECTED = "AWS::Backup::ProtectedResource"
@@ -49,7 +51,7 @@ def link_region_facts(index: ResourceIndex) -> None:
             # With some types unreadable this is a lower bound, which is all "> 0" needs.
             index.set_derived(settings, "protectable_resource_count", len(present))
         else:
-            index.set_unknown(settings, "protectable_resource_count", "; ".join(problems))
+            index.set_unknown(settings, "protectable_resource_count", unknowns.join(problems))
         plan_problem = index.problem(*scope, PLAN)
         if plan_problem and not plans_by_scope.get(scope):
             index.set_unknown(settings, "backup_plan_count", plan_problem)
@@ -93,7 +95,7 @@ def link_failed_jobs(index: ResourceIndex) -> None:
     for settings in index.of_type(REGION_SETTINGS):
         problems = [p for p in (index.detail_problem(settings, key) for key in JOB_KEYS) if p]
         if problems:
-            index.set_unknown(settings, "unresolved_failed_backup_jobs", "; ".join(problems))
+            index.set_unknown(settings, "unresolved_failed_backup_jobs", unknowns.join(problems))
             continue
         jobs = [job for key in JOB_KEYS for job in settings["properties"].get(key) or []]
         if not jobs:
@@ -102,7 +104,7 @@ def link_failed_jobs(index: ResourceIndex) -> None:
         problem = index.problem(*_scope(settings), PROTECTED)
         if problem:
             index.set_unknown(settings, "unresolved_failed_backup_jobs",
-                              f"cannot tell whether later backups succeeded: {problem}")
+                              Reason(problem).prefixed("cannot tell whether later backups succeeded: "))
             continue
         unresolved = []
         for job in jobs:
@@ -148,7 +150,7 @@ def link_recovery_points(index: ResourceIndex) -> None:
             continue
         problems = [p for p in (index.problem(*_scope(protected), t) for t in types) if p]
         if problems:
-            index.set_unknown(protected, "source_exists", "; ".join(problems))
+            index.set_unknown(protected, "source_exists", unknowns.join(problems))
         else:
             index.set_derived(protected, "source_exists", False)
     for resource in index.of_type(*PROTECTABLE_TYPES):

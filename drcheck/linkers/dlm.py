@@ -15,7 +15,7 @@ Which volumes a policy snapshots (Amazon EBS user guide, Data Lifecycle Manager)
 
 from __future__ import annotations
 
-from drcheck import arns
+from drcheck import arns, unknowns
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 from drcheck.linkers.schedules import ScheduleError, dlm_interval_hours
@@ -113,7 +113,7 @@ def link_dlm_policies(index: ResourceIndex) -> None:
         if matching or not problems:
             index.set_derived(volume, "dlm_policies", matching)
         else:
-            index.set_unknown(volume, "dlm_policies", "; ".join(problems))
+            index.set_unknown(volume, "dlm_policies", unknowns.join(problems))
 
 
 def _schedule_facts(schedule: dict, region: str) -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from drcheck import unknowns
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 
@@ -54,7 +55,7 @@ def link_snapshot_copies(index: ResourceIndex) -> None:
         # snapshot a copy points to), so any such Region makes the answer unknown.
         problems = index.problems_in_account(volume["account_id"], "AWS::EC2::Snapshot")
         if problems:
-            index.set_unknown(volume, "snapshot_copies", "; ".join(problems))
+            index.set_unknown(volume, "snapshot_copies", unknowns.join(problems))
             continue
         volume_copies = copies.get((volume["account_id"], volume["region"], volume["id"]), [])
         index.set_derived(volume, "snapshot_copies",

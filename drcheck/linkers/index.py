@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from drcheck import unknowns
 from drcheck.ruleset.conditions import Unknown
+from drcheck.unknowns import Reason
 
 if TYPE_CHECKING:
     from drcheck.linkers import Linker
@@ -57,43 +59,41 @@ class ResourceIndex:
             self._check_type(resource_type)
         return [r for t in resource_types for r in self._by_type.get(t, [])]
 
-    def problem(self, account_id: str, region: str, resource_type: str) -> str | None:
+    def problem(self, account_id: str, region: str, resource_type: str) -> str | None:  # a Reason (keeps its causes)
         """Why resources of this type in this scope cannot be relied on, or None if they can."""
         self._check_type(resource_type)
         record = self._collections.get((account_id, region, resource_type))
         if record is None:
             record = self._collections.get((account_id, "global", resource_type))
         if record is None:
-            return f"{resource_type} was not collected in {account_id}/{region}"
+            return Reason(f"{resource_type} was not collected in {account_id}/{region}")
         if record.get("status") != "ok":
-            reasons = "; ".join(e.get("reason", "") for e in record.get("errors", [])) or "collection failed"
-            return f"could not list {resource_type} in {region}: {reasons}"
+            return _listing_problem(resource_type, region, record)
         return None
 
-    def problems_in_account(self, account_id: str, resource_type: str) -> list[str]:
+    def problems_in_account(self, account_id: str, resource_type: str) -> list[str]:  # Reasons
         """Why resources of this type cannot be relied on in some scanned Region of the account."""
         self._check_type(resource_type)
-        return [f"could not list {resource_type} in {c['region']}: "
-                + ("; ".join(e.get("reason", "") for e in c.get("errors", [])) or "collection failed")
+        return [_listing_problem(resource_type, c["region"], c)
                 for (account, _, rtype), c in self._collections.items()
                 if account == account_id and rtype == resource_type and c.get("status") != "ok"]
 
-    def detail_problem(self, resource: dict, key: str) -> str | None:
+    def detail_problem(self, resource: dict, key: str) -> str | None:  # a Reason (keeps its causes)
         """Why a detail of a resource is missing (None when it is there)."""
         self._check_key(resource["resource_type"], key)
         if key in resource["properties"]:
             return None
         entry = resource.get("unavailable", {}).get(key)
         if entry:
-            return f"{resource['resource_type']} {resource['id']}: {entry.get('reason')}"
-        return f"{resource['resource_type']} {resource['id']}: {key} missing"
+            return unknowns.from_record(entry).prefixed(f"{resource['resource_type']} {resource['id']}: ")
+        return Reason(f"{resource['resource_type']} {resource['id']}: {key} missing")
 
-    def body_problem(self, resource: dict, key: str) -> str | None:
+    def body_problem(self, resource: dict, key: str) -> str | None:  # a Reason (keeps its causes)
         """Like detail_problem, for a detail whose answer must be an object (GetBackupPlan's BackupPlan):
         an HTTP 200 answer without it (or with something else there) is no answer, not "none"."""
         problem = self.detail_problem(resource, key)
         if problem is None and not isinstance(resource["properties"][key], dict):
-            return f"{resource['resource_type']} {resource['id']}: the answer has no {key}"
+            return Reason(f"{resource['resource_type']} {resource['id']}: the answer has no {key}")
         return problem
 
     def derived(self, resource: dict, name: str) -> Any:
@@ -101,7 +101,7 @@ class ResourceIndex:
         self._check_key(resource["resource_type"], f"derived.{name}")
         entry = resource["unavailable"].get(f"derived.{name}")
         if entry is not None:
-            return Unknown(entry.get("reason", "not available"))
+            return Unknown(unknowns.from_record(entry))
         if name not in resource["derived"]:
             return Unknown(f"derived.{name} was not computed (its inputs were not collected)")
         return resource["derived"][name]
@@ -120,6 +120,14 @@ class ResourceIndex:
         resource["derived"][name] = value
 
     def set_unknown(self, resource: dict, name: str, reason: str) -> None:
+        """Mark a derived field unknown; a `Reason` keeps its causes (the failed calls behind it)."""
         self._check_provides(resource, name)
         resource["derived"].pop(name, None)
-        resource["unavailable"][f"derived.{name}"] = {"reason": reason}
+        resource["unavailable"][f"derived.{name}"] = unknowns.record(reason)
+
+
+def _listing_problem(resource_type: str, region: str, record: dict) -> Reason:
+    errors = record.get("errors") or []
+    found = unknowns.join(unknowns.from_record(e, "") for e in errors) if errors else Reason("")
+    return found.prefixed(f"could not list {resource_type} in {region}: ") if str(found) else \
+        Reason(f"could not list {resource_type} in {region}: collection failed", found.causes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from drcheck import unknowns
 from drcheck.arns import region_of
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
@@ -45,7 +46,7 @@ def _settle(index: ResourceIndex, resource: dict, copies: list[dict], problems: 
     # A live copy is an answer whatever else failed; otherwise a Region we could not read might
     # hold the copy, so the answer is unknown.
     if problems and not any(c["Kind"] in LIVE_KINDS for c in copies):
-        index.set_unknown(resource, "cross_region_copies", "; ".join(problems))
+        index.set_unknown(resource, "cross_region_copies", unknowns.join(problems))
     else:
         index.set_derived(resource, "cross_region_copies", copies)
 

@@ -15,6 +15,7 @@ Intervals are the longest gap between scheduled runs, in seconds; None means "no
 
 from __future__ import annotations
 
+from drcheck import unknowns
 from drcheck.linkers import Linker
 from drcheck.linkers.backup import PROTECTABLE_TYPES
 from drcheck.linkers.index import ResourceIndex
@@ -75,7 +76,7 @@ def link_backup_schedule(index: ResourceIndex) -> None:
                     copy_intervals.append(gap)
         if problems and not (intervals or continuous):
             for name in BACKUP_FIELDS:
-                index.set_unknown(resource, name, "; ".join(problems))
+                index.set_unknown(resource, name, unknowns.join(problems))
             continue
         index.set_derived(resource, "backup_interval", _min(intervals))
         index.set_derived(resource, "backup_copy_interval", _min(copy_intervals))
@@ -113,7 +114,7 @@ def link_snapshot_schedule(index: ResourceIndex) -> None:
                     copy_intervals.append(gap)
         if problems and not intervals:
             for name in SNAPSHOT_FIELDS:
-                index.set_unknown(volume, name, "; ".join(problems))
+                index.set_unknown(volume, name, unknowns.join(problems))
             continue
         index.set_derived(volume, "snapshot_interval", _min(intervals))
         index.set_derived(volume, "snapshot_copy_interval", _min(copy_intervals))

@@ -7,7 +7,7 @@ Region is read from the ARN, a bare identifier is in the resource's own Region.
 
 from __future__ import annotations
 
-from drcheck import arns
+from drcheck import arns, unknowns
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 from drcheck.linkers.regions import other_region
@@ -102,7 +102,7 @@ def link_replication_sources(index: ResourceIndex) -> None:
         found = [_with_cross_region(s, bucket["region"]) for s in sources[bucket["id"]]]
         if problems and not found:
             # A bucket whose configuration we could not read may be replicating into this one.
-            index.set_unknown(bucket, "replication_sources", "; ".join(problems[:3]))
+            index.set_unknown(bucket, "replication_sources", unknowns.join(problems[:3]))
         else:
             index.set_derived(bucket, "replication_sources", found)
 

@@ -3,10 +3,11 @@ buckets in the scan replicate into each bucket."""
 
 from __future__ import annotations
 
-from drcheck import arns
+from drcheck import arns, unknowns
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 from drcheck.linkers.regions import known_region, other_region
+from drcheck.unknowns import Reason
 
 
 def destination_name(destination_bucket: object) -> str:
@@ -49,12 +50,12 @@ def link_replication(index: ResourceIndex) -> None:
     """
     buckets = {r["id"]: r for r in index.of_type("AWS::S3::Bucket")}
     sources: dict[str, list[dict]] = {name: [] for name in buckets}
-    unreadable: list[str] = []
+    unreadable: dict[str, str] = {}  # bucket -> why its replication configuration is not known
     for bucket in buckets.values():
         problem = index.detail_problem(bucket, "ReplicationConfiguration")
         if problem:
             index.set_unknown(bucket, "replication_destinations", problem)
-            unreadable.append(bucket["id"])
+            unreadable[bucket["id"]] = problem
             continue
         config = bucket["properties"]["ReplicationConfiguration"]
         destinations = []
@@ -100,9 +101,10 @@ def link_replication(index: ResourceIndex) -> None:
         known = sources[name]
         others = [b for b in unreadable if b != name]
         if others and not any(s.get("CrossRegion") is True for s in known):
-            index.set_unknown(bucket, "replicated_from",
-                              f"replication configuration of {', '.join(sorted(others)[:5])} could not be read, "
-                              "so whether they replicate into this bucket is not known")
+            why = unknowns.join(unreadable[b] for b in sorted(others))
+            index.set_unknown(bucket, "replicated_from", Reason(
+                f"replication configuration of {', '.join(sorted(others)[:5])} could not be read, "
+                "so whether they replicate into this bucket is not known", why.causes))
         else:
             index.set_derived(bucket, "replicated_from", known)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from drcheck import unknowns
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 
@@ -82,7 +83,7 @@ def link_dead_letter_queues(index: ResourceIndex) -> None:
             index.set_derived(queue, "is_dead_letter_queue", True)
         elif unreadable.get(scope) or index.problem(*scope, QUEUE):
             reasons = unreadable.get(scope) or [str(index.problem(*scope, QUEUE))]
-            index.set_unknown(queue, "is_dead_letter_queue", "; ".join(reasons))
+            index.set_unknown(queue, "is_dead_letter_queue", unknowns.join(reasons))
         else:
             index.set_derived(queue, "is_dead_letter_queue", False)
 

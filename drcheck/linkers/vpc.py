@@ -3,6 +3,7 @@ traffic to, and which other Direct Connect locations back up a connection."""
 
 from __future__ import annotations
 
+from drcheck import unknowns
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 
@@ -67,7 +68,7 @@ def link_nat_routes(index: ResourceIndex) -> None:
                 "SameZone": regional or nat_zone == subnet["properties"].get("AvailabilityZone"),
             })
         if problems:
-            index.set_unknown(subnet, "nat_gateway_routes", "; ".join(problems))
+            index.set_unknown(subnet, "nat_gateway_routes", unknowns.join(problems))
         else:
             index.set_derived(subnet, "nat_gateway_routes", routes)
 
@@ -86,7 +87,7 @@ def link_dx_redundancy(index: ResourceIndex) -> None:
         if others or not problems:
             index.set_derived(connection, "other_locations", others)
         else:
-            index.set_unknown(connection, "other_locations", "; ".join(problems))
+            index.set_unknown(connection, "other_locations", unknowns.join(problems))
 
 
 LINKERS = (

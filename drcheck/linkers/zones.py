@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import jmespath
 
+from drcheck import unknowns
 from drcheck.linkers import Linker
 from drcheck.linkers.index import ResourceIndex
 
@@ -52,7 +53,7 @@ def _link_for(resource_type: str, keys: tuple[str, ...], expression: str) -> Cal
         for resource in index.of_type(resource_type):
             problems = [p for p in (index.detail_problem(resource, key) for key in keys) if p]
             if problems:
-                index.set_unknown(resource, "subnet_zones", "; ".join(problems))
+                index.set_unknown(resource, "subnet_zones", unknowns.join(problems))
                 continue
             subnet_ids = jmespath.search(expression, resource["properties"]) or []
             if not subnet_ids:
@@ -60,7 +61,7 @@ def _link_for(resource_type: str, keys: tuple[str, ...], expression: str) -> Cal
                 continue
             zones, problems = zones_of_subnets(index, subnets, resource, [str(s) for s in subnet_ids])
             if problems and len(zones) < 2:  # two known zones already answer "spans zones"
-                index.set_unknown(resource, "subnet_zones", "; ".join(problems))
+                index.set_unknown(resource, "subnet_zones", unknowns.join(problems))
             else:
                 index.set_derived(resource, "subnet_zones", zones)
 

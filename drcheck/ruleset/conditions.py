@@ -25,7 +25,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from drcheck.unknowns import Reason, causes_of, from_record
+
 MAX_EVIDENCE_ITEMS = 20
+
+
+def _prefixed(reason: str, prefix: str) -> str:
+    """The reason with a prefix, keeping the causes a Reason carries."""
+    return Reason(reason, causes_of(reason)).prefixed(prefix)
+
 # `workload.<fact>`: facts about the resource's workload (which needs drcheck.yaml's workloads, so no
 # linker can know them). The objectives stage puts them on its own view of a component; the
 # linked resources never carry them, and rules cannot name them (the field check refuses it).
@@ -86,14 +94,14 @@ def resolve(ctx: Context, path: str) -> Any:
         name = parts[1].removesuffix("[]") if len(parts) > 1 else ""
         key = f"derived.{name}"
         if key in unavailable:
-            return Unknown(unavailable[key].get("reason", "not available"))
+            return Unknown(from_record(unavailable[key]))
         derived = resource.get("derived") or {}
         if name not in derived:
             return Unknown(f"{key} was not computed (its inputs were not collected)")
         return _walk(derived, parts[1:], None)
     if head == "tags":
         if "tags" in unavailable:
-            return Unknown(unavailable["tags"].get("reason", "tags not available"))
+            return Unknown(from_record(unavailable["tags"], "tags not available"))
         return (resource.get("tags") or {}).get(".".join(parts[1:]))
     if head == "resource":
         return resource.get(".".join(parts[1:]), ABSENT)
@@ -118,7 +126,7 @@ def _walk(obj: Any, parts: list[str], unavailable: Mapping[str, Any] | None) -> 
             return Unknown(f"{'.'.join(parts[:i])} is not an object")
         if part not in obj:
             if i == 0 and unavailable and part in unavailable:
-                return Unknown(unavailable[part].get("reason", "not available"))
+                return Unknown(from_record(unavailable[part]))
             return ABSENT
         obj = obj[part]
         if step.endswith("[]"):
@@ -260,7 +268,7 @@ class Leaf(Node):
         value = resolve(ctx, self.path)
         label = ctx.prefix + self.path
         if isinstance(value, Unknown):
-            return Outcome(None, {label: "UNKNOWN"}, [f"{label}: {value.reason}"])
+            return Outcome(None, {label: "UNKNOWN"}, [_prefixed(value.reason, f"{label}: ")])
         if value is ABSENT and self.operator != "exists":
             if self.default is ABSENT:
                 return Outcome(None, {label: "ABSENT"}, [f"{label} is not in the API response"])
@@ -289,7 +297,7 @@ class Quantifier(Node):
         value = resolve(ctx, self.path)
         label = ctx.prefix + self.path
         if isinstance(value, Unknown):
-            return Outcome(None, {label: "UNKNOWN"}, [f"{label}: {value.reason}"])
+            return Outcome(None, {label: "UNKNOWN"}, [_prefixed(value.reason, f"{label}: ")])
         if value is ABSENT:
             if self.default is ABSENT:
                 return Outcome(None, {label: "ABSENT"}, [f"{label} is not in the API response"])

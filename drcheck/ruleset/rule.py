@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from drcheck import unknowns
 from drcheck.model import Status
 from drcheck.ruleset.conditions import Context, Node
 
@@ -85,7 +86,7 @@ class Rule:
                     "status": Status.UNKNOWN.value,
                     "message": "Could not tell whether this rule applies.",
                     "evidence": evidence,
-                    "reason": "; ".join(applies.reasons),
+                    "reason": unknowns.join(applies.reasons),
                 }
         outcome = self.condition.evaluate(ctx)
         evidence.update(outcome.evidence)
@@ -94,7 +95,7 @@ class Rule:
                 "status": Status.UNKNOWN.value,
                 "message": "Could not tell.",
                 "evidence": evidence,
-                "reason": "; ".join(outcome.reasons),
+                "reason": unknowns.join(outcome.reasons),
             }
         passed = outcome.value
         return {
