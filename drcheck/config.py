@@ -113,6 +113,9 @@ class Config:
     workloads: dict[str, Any] = field(default_factory=dict)
     tiers: dict[str, Any] = field(default_factory=dict)
     collect: dict[str, Any] = field(default_factory=dict)  # call_deadline, scan_deadline
+    # Read because it sat in the working directory, not because --config named it: the console says
+    # so, since a checkout someone else prepared decides the rules, parameters and templates.
+    from_working_dir: bool = False
 
     @property
     def parameters(self) -> dict[str, dict[str, Any]]:
@@ -126,6 +129,7 @@ class Config:
 
 def load_config(path: Path | None) -> Config:
     """Read --config (must exist) or ./drcheck.yaml (if present); an empty Config otherwise."""
+    from_working_dir = path is None
     if path is None:
         if not DEFAULT_CONFIG.is_file():
             return Config()
@@ -138,7 +142,7 @@ def load_config(path: Path | None) -> Config:
     _check_collect(data.get("collect") or {}, path)
     return Config(source=path, rules=data.get("rules") or {}, report=data.get("report") or {},
                   workloads=data.get("workloads") or {}, tiers=data.get("tiers") or {},
-                  collect=data.get("collect") or {})
+                  collect=data.get("collect") or {}, from_working_dir=from_working_dir)
 
 
 def check_parameters(parameters: dict[str, dict[str, Any]], rules: Iterable[Any], source: Path | None) -> None:

@@ -6,8 +6,9 @@
   control characters (escape sequences that move the cursor, retitle the window or hide what
   follows) are shown as visible escapes, and Rich markup is escaped, so a tag value cannot rewrite
   what the console shows.
-- `deceptive_characters`: bidirectional overrides and zero-width characters, which make a name
-  read differently from what it is (`"prod\\u202egnp.exe"`), so the report can flag the name.
+- `deceptive_characters` / `mark_deceptive`: bidirectional overrides and zero-width characters,
+  which make a name read differently from what it is (`"prod\\u202egnp.exe"`): named, or shown in
+  the report as visible `[U+202E]` markers.
 """
 
 from __future__ import annotations
@@ -96,3 +97,11 @@ def deceptive_characters(text: Any) -> list[str]:
         return []
     found = dict.fromkeys(c for c in text if c in DECEPTIVE)
     return [f"U+{ord(c):04X} {unicodedata.name(c, 'FORMAT CHARACTER')}" for c in found]
+
+
+def mark_deceptive(text: str) -> str:
+    """`text` with each deceptive character shown as a visible `[U+202E]` marker (plain text with no
+    HTML, Markdown-link or CSV meaning), so the report flags the name instead of being fooled by it."""
+    if text.isascii():
+        return text
+    return "".join(f"[U+{ord(c):04X}]" if c in DECEPTIVE else c for c in text)

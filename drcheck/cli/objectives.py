@@ -19,7 +19,7 @@ import typer
 from drcheck.cli.groups import grouped, option_group
 from drcheck.cli.objectives_tables import print_assumptions, print_objectives, print_whatif
 from drcheck.cli.options import AccountOptions, CollectOptions, ConfigPath, Json, OrgOptions, Quiet
-from drcheck.cli.prepare import client_factory, collection_deadlines, console_for, resolve_accounts
+from drcheck.cli.prepare import announce_config, client_factory, collection_deadlines, console_for, resolve_accounts
 from drcheck.errors import UserError
 
 OUTAGE_PANEL = "What goes down"
@@ -89,6 +89,7 @@ def _load(source: InventorySource, account: AccountOptions, org: OrgOptions, col
     account = _with_old_scan_regions(source, account)
     loaded = load_config(config)
     settings = settings_from_config(loaded)
+    announce_config(loaded, source.quiet)
     collectors, linkers = all_collectors(), load_linkers()
     objectives = load_objectives(collectors, linkers, settings)
     live = _live_scan_asked(account, org)
@@ -109,11 +110,13 @@ def _scan(objectives: Any, collectors: Any, linkers: Any, source: InventorySourc
           org: OrgOptions, collection: CollectOptions, config: Any = None) -> dict:
     """Collect only what the objectives model reads, through the scan's targets and collection."""
     from drcheck.inventory import inventory_json
-    from drcheck.outputs import write_files
+    from drcheck.outputs import check_output_dir, write_files
     from drcheck.pipeline import Catalogue
     from drcheck.runs import collect_with_progress
 
     deadlines = collection_deadlines(collection, config)
+    if source.save_inventory is not None:
+        check_output_dir(source.save_inventory.parent)  # before any AWS call
     targets, unreachable = resolve_accounts(account, org, collection)
     catalogue = Catalogue(collectors, linkers, rules=(), objectives=objectives)
     inventory = collect_with_progress(catalogue, targets, max_workers=collection.max_workers,

@@ -24,6 +24,16 @@ def console_for(quiet: bool) -> Console:
     return Console(stderr=True, quiet=quiet)
 
 
+def announce_config(config: Any, quiet: bool = False) -> None:
+    """Say when ./drcheck.yaml was picked up from the working directory: it sets rules, parameters
+    and report templates, and a checkout someone else prepared may carry one."""
+    from drcheck.text import terminal_text
+
+    if getattr(config, "from_working_dir", False) and config.source is not None:
+        console_for(quiet).print(f"Using settings from {terminal_text(config.source.resolve())} (found in the working "
+                                 "directory; --config FILE names another)", highlight=False, soft_wrap=True)
+
+
 @dataclass(frozen=True)
 class Prepared:
     config: Any
@@ -75,7 +85,12 @@ def report_options(config: Any, flags: ReportFlags) -> Any:
     """ReportOptions: the flags, over the settings file's `report:` section, over the defaults."""
     from drcheck.report.logo import logo_data_url
     from drcheck.report.view import ReportOptions
+    from drcheck.yamlfile import has_lone_surrogate
 
+    for flag, value in (("--title", flags.title), ("--client", flags.client), ("--assessor", flags.assessor)):
+        # Bytes that are not UTF-8 reach Python as lone surrogates, which no report file can hold.
+        if value and has_lone_surrogate(value):
+            raise UserError(f"{flag}: the text is not valid UTF-8 (check the terminal's or the script's encoding)")
     report = config.report
     logo = flags.logo or (config.resolve(report["logo"]) if report.get("logo") else None)
     paper = (flags.paper or report.get("paper") or "a4").lower()
@@ -87,11 +102,12 @@ def report_options(config: Any, flags: ReportFlags) -> Any:
                          paper=paper, logo=logo_data_url(logo) if logo else None)
 
 
-def prepare_run(rules: RuleOptions, report: ReportFlags | None = None) -> Prepared:
+def prepare_run(rules: RuleOptions, report: ReportFlags | None = None, *, quiet: bool = False) -> Prepared:
     """Config file, then CLI flags on top: the catalogue and report options a run uses."""
     from drcheck.config import check_parameters, load_config
     from drcheck.objectives.settings import settings_from_config
     from drcheck.pipeline import load_catalogue
+    from drcheck.report.render import check_template_dir
 
     config = load_config(rules.config)
     report = report or ReportFlags()
@@ -105,9 +121,13 @@ def prepare_run(rules: RuleOptions, report: ReportFlags | None = None) -> Prepar
                                objectives_settings=settings_from_config(config))
     # Parameters of a rule this run leaves out (--only/--skip) are checked, not refused.
     check_parameters(config.parameters, catalogue.available or catalogue.rules, config.source)
-    template_dir = report.template_dir
+    template_dir, named_by = report.template_dir, "--template-dir"
     if template_dir is None and config.report.get("template_dir"):
         template_dir = config.resolve(config.report["template_dir"])
+        named_by = f"{config.source}: report.template_dir"
+    if template_dir is not None:  # a folder that is not there is a mistake, not "use the built-in ones"
+        check_template_dir(template_dir, named_by)
+    announce_config(config, quiet)  # once it is usable: a refused file is one line naming it
     return Prepared(config, catalogue, options, template_dir)
 
 

@@ -8,23 +8,51 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from drcheck.errors import UserError
 from drcheck.report.wording import counted, resource_noun
+from drcheck.text import mark_deceptive
 
 PAPER_CSS = {"a4": "", "letter": "\n@page { size: Letter; }\n"}
 
 
 def template_environment(template_dirs: list[Path]) -> jinja2.Environment:
-    # Autoescape everything: every name and tag in a client account is untrusted text.
-    return jinja2.Environment(
+    """The report's Jinja environment, for our templates and the user's (--template-dir) alike.
+
+    Sandboxed and immutable: a template from an untrusted checkout (./drcheck.yaml names its folder)
+    cannot reach Python internals (`cycler.__init__.__globals__.os`, `''.__class__.__mro__`) or
+    change the view it is given; such a template is a template error, never a command run.
+    Autoescape everything: every name and tag in a client account is untrusted text. Every value
+    printed goes through `finalize`, which shows bidi overrides and zero-width characters as
+    visible `[U+202E]` markers, so a name cannot read as something it is not.
+    """
+    return ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_finalize,
     )
+
+
+def _finalize(value: Any) -> Any:
+    # The marker is plain text without <, >, & or quotes, so it is safe inside already-escaped
+    # Markup (a `join` of names) and inside attribute values alike.
+    if isinstance(value, str):
+        marked = mark_deceptive(value)
+        return Markup(marked) if isinstance(value, Markup) else marked
+    return value
+
+
+def check_template_dir(path: Path, source: str) -> Path:
+    """The --template-dir (or report.template_dir) folder; UserError when it is not one."""
+    if not path.is_dir():
+        state = "is not a folder" if path.exists() else "does not exist"
+        raise UserError(f"{source}: template folder {path} {state}")
+    return path
 
 
 def _source(env: jinja2.Environment, name: str) -> str:
@@ -56,8 +84,9 @@ def render_html(view: dict[str, Any], template_dirs: list[Path], *, for_print: b
     env.filters["noun"] = resource_noun  # AWS::EC2::Subnet -> subnet: type names are internals
     try:
         template = env.get_template("report.html.j2")
-        css = _source(env, "report.css") + PAPER_CSS.get(view["paper"], "")
-        script = "" if for_print else _source(env, "report.js")
+        # Marked like every printed value (finalize), so the hashes match what the page holds.
+        css = mark_deceptive(_source(env, "report.css") + PAPER_CSS.get(view["paper"], ""))
+        script = "" if for_print else mark_deceptive(_source(env, "report.js"))
         csp = (f"default-src 'none'; img-src data:; style-src {_sha256(css)}; "
                + (f"script-src {_sha256(script)}; " if script else "")
                + "base-uri 'none'; form-action 'none'")

@@ -16,6 +16,7 @@ from typing import Any
 
 from drcheck.model import Status
 from drcheck.report.plan import filled_command
+from drcheck.text import mark_deceptive
 
 CSV_COLUMNS = (
     "rule_id", "title", "status", "severity", "category", "service", "resource_type", "account_id", "region",
@@ -66,13 +67,14 @@ _MD_PUNCTUATION = re.compile(r"([\\`*_\[\]<>|~!&])")
 
 
 def md_text(value: Any) -> str:
-    """Plain text for Markdown: the marks that start inline syntax backslash-escaped, lines joined."""
-    return _MD_PUNCTUATION.sub(r"\\\1", " ".join(str(value).split()))
+    """Plain text for Markdown: the marks that start inline syntax backslash-escaped, lines joined,
+    bidi overrides and zero-width characters shown as `[U+202E]` (as in the HTML report)."""
+    return _MD_PUNCTUATION.sub(r"\\\1", " ".join(mark_deceptive(str(value)).split()))
 
 
 def md_code(value: Any) -> str:
     """An identifier as a code span: no links, images or HTML inside, whatever the text holds."""
-    text = " ".join(str(value).split()).replace("|", "\\|")  # GFM splits table cells on | even in code
+    text = " ".join(mark_deceptive(str(value)).split()).replace("|", "\\|")  # GFM splits table cells on | even in code
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
