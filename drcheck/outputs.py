@@ -21,6 +21,33 @@ def json_bytes(document: Any) -> bytes:
     return json.dumps(document, separators=(",", ":"), default=str).encode("utf-8")
 
 
+def check_output_dir(directory: Path) -> None:
+    """UserError unless `directory` can take the run's files: checked before any AWS call, so an
+    unusable --output-dir is found in a second, not after minutes of collecting.
+
+    Nothing is created: the folder itself, or the nearest folder above it that exists (where it
+    will be made), must be a folder this process can write in, proven by making and removing an
+    empty temp file there (permission bits do not tell: root, ACLs, read-only mounts).
+    """
+    if str(directory) == "-":  # machine output on stdout
+        return
+    target = directory
+    while not target.exists():
+        if target.is_symlink():  # a dangling link: mkdir would fail on it
+            raise UserError(f"Output directory {directory}: {target} is a broken symbolic link")
+        if target.parent == target:
+            break
+        target = target.parent
+    if not target.is_dir():
+        raise UserError(f"Cannot use output directory {directory}: {target} is not a folder")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".drcheck-write-check.", dir=target)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise UserError(f"Cannot write in output directory {directory} ({target}): {exc.strerror or exc}") from None
+
+
 def write_files(directory: Path, files: Mapping[str, bytes]) -> list[Path]:
     """Write every file atomically (temp file + rename): each is either the old or the new version."""
     try:

@@ -18,6 +18,7 @@ from drcheck.errors import UserError
 from drcheck.feedback import closing_lines, collecting, stages
 from drcheck.history import History, resolve_baseline, scope_of
 from drcheck.inventory import inventory_json
+from drcheck.outputs import check_output_dir, write_files
 from drcheck.pipeline import Assessment, Catalogue, assess, gate_failures, run_collection
 from drcheck.redact import Redactor, rule_literals
 from drcheck.report.outputs import FORMATS, parse_formats, render_report
@@ -200,11 +201,22 @@ def collect_with_progress(catalogue: Catalogue, accounts: list, *, max_workers: 
     return inventory
 
 
+def save_inventory_first(inventory: dict, output_dir: Path) -> Path | None:
+    """inventory.json, written (atomically) as soon as collection ends: whatever fails later while
+    assessing or rendering, what was collected is kept and can be assessed again (`drcheck assess`).
+    The reports write it again with the other files; the content is the same."""
+    if output_dir == STDOUT:
+        return None
+    [path] = write_files(output_dir, {"inventory.json": inventory_json(inventory)})
+    return path
+
+
 def collect_inventory(catalogue: Catalogue, accounts: list, *, max_workers: int,
                       client_factory: Callable[[Any, str, str], Any], output_dir: Path, gzip_output: bool,
                       console: Console, unreachable: list[dict] | None = None,
                       redactor: Redactor | None = None, deadlines: Deadlines | None = None) -> Path:
     """`drcheck collect`: the inventory only, optionally gzipped (and redacted)."""
+    check_output_dir(output_dir)
     inventory = collect_with_progress(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
                          console=console, unreachable=unreachable, deadlines=deadlines)
     if redactor is not None:
@@ -245,11 +257,16 @@ def collect_and_report(
     The PDF worker (started here unless the caller started one earlier) gets ready while we collect.
     """
     chosen = parse_formats(formats)  # refuse a bad --format before spending minutes collecting
+    check_output_dir(output_dir)  # and an unusable output folder (callers that call AWS first check earlier)
     own_worker = PdfWorker() if pdf_worker is None and "pdf" in chosen else nullcontext(pdf_worker)
     with own_worker as pdf_worker:
         inventory = collect_with_progress(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
                              console=console, unreachable=unreachable, deadlines=deadlines)
         assess_options = assess_options or AssessOptions()
+        if assess_options.redactor is not None:  # redacted once, before anything is written or derived
+            inventory = assess_options.redactor.inventory(inventory)
+            assess_options = replace(assess_options, redactor=None)
+        save_inventory_first(inventory, output_dir)
         assessment = assess_inventory(catalogue, inventory, assess_options, console)
         report_and_summarise(assessment, output_dir, formats, options, template_dir, console, pdf_worker)
         record_run(assessment, assess_options, console)

@@ -32,6 +32,7 @@ from drcheck.cli.prepare import (
     resolve_accounts,
     with_assess_options,
 )
+from drcheck.outputs import check_output_dir
 from drcheck.text import terminal_text
 
 
@@ -50,9 +51,10 @@ def scan(
     from drcheck.runs import check_gates, collect_and_report
 
     formats = output.chosen_formats()
-    prepared = with_assess_options(prepare_run(rules, report), assess_flags, recording, "scan",
+    prepared = with_assess_options(prepare_run(rules, report, quiet=output.quiet), assess_flags, recording, "scan",
                                    output.destination())
     deadlines = collection_deadlines(collection, prepared.config)
+    check_output_dir(output.destination())  # before any AWS call
     targets, unreachable = resolve_accounts(account, org, collection)
     console = console_for(output.quiet)
     result = collect_and_report(prepared.catalogue, targets, max_workers=collection.max_workers,
@@ -79,8 +81,9 @@ def collect(
     from drcheck.redact import Redactor, redaction_key
     from drcheck.runs import collect_inventory
 
-    prepared = prepare_run(rules)
+    prepared = prepare_run(rules, quiet=quiet)
     deadlines = collection_deadlines(collection, prepared.config)
+    check_output_dir(output_dir)  # before any AWS call
     targets, unreachable = resolve_accounts(account, org, collection)
     collect_inventory(prepared.catalogue, targets, max_workers=collection.max_workers,
                       client_factory=client_factory(collection, deadlines), deadlines=deadlines,
@@ -123,8 +126,9 @@ def assess(
             "@") else None
         refuse_overwriting_inputs(output.destination(), [inventory, assess_flags.suppressions, baseline_file,
                                                          rules.config])
-    prepared = with_assess_options(prepare_run(rules, report), assess_flags, recording, "assess",
+    prepared = with_assess_options(prepare_run(rules, report, quiet=output.quiet), assess_flags, recording, "assess",
                                    output.destination())
+    check_output_dir(output.destination())
     data = read_inventory(inventory)
     console = console_for(output.quiet)
     result = assess_inventory(prepared.catalogue, data, prepared.assess_options, console)
