@@ -63,6 +63,12 @@ def _not_looked(rule: Rule, inventory: Mapping[str, Any], records: list[dict]) -
         if account["account_id"] not in looked_accounts:
             findings.append(_scope_finding(rule, account["account_id"], "all",
                                            f"{rule.resource_type} was not collected in this inventory", ()))
+    for entry in inventory.get("unreachable_accounts", []):
+        # An account we could not get into is not "nothing to check": it counts against coverage.
+        who = entry["account_id"] + (f" ({entry['name']})" if entry.get("name") else "")
+        findings.append(_scope_finding(rule, entry["account_id"], "all",
+                                       f"account {who} could not be scanned: {entry.get('reason') or 'unreachable'}",
+                                       ()))
     return findings
 
 

@@ -94,6 +94,13 @@ def summary_markdown(view: Mapping[str, Any]) -> bytes:
         "Accounts " + ", ".join(md_code(a) for a in view["accounts"]) + " · Regions "
         + (", ".join(md_code(r) for r in view["regions"]) or "none") + f" · collected {md_text(view['collected_at'])}",
         "",
+    ]
+    if view.get("unreachable"):
+        more = f"; and {view['unreachable_more']} more" if view.get("unreachable_more") else ""
+        lines += ["**Not scanned:** " + "; ".join(
+            md_code(u["account_id"]) + (f" ({md_text(u['name'])})" if u["name"] else "") + f": {md_text(u['reason'])}"
+            for u in view["unreachable"]) + more + ". Their checks count as not evaluated in the coverage.", ""]
+    lines += [
         "> " + md_text(view["meaning"]),
         "",
     ]

@@ -75,6 +75,7 @@ EVIDENCE_CHARS = 120
 LEAD_CHARS = 220  # the printed findings table quotes this much of a rule's description
 TAGS_SHOWN = 4  # owner, environment, team…: enough to find who to ask, without the whole tag set
 TAG_CHARS = 60
+UNREACHABLE_NAMED = 5  # accounts not scanned named on the cover (the Accounts section lists them all)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,10 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
     for finding in findings:
         by_rule[finding["rule_id"]].append(finding)
     accounts = [a["account_id"] for a in inventory.get("accounts", [])]
+    # Named on the cover and in summary.md: their checks are UNKNOWN, so the coverage shows the gap.
+    unreachable = [{"account_id": u["account_id"], "name": u.get("name") or "",
+                    "reason": _short(u.get("reason") or "unreachable", 160)}
+                   for u in inventory.get("unreachable_accounts", [])]
 
     medium = MEDIUM_LIMITS["print" if for_print else "html"]
     document = getattr(assessment, "objectives", None)
@@ -151,6 +156,8 @@ def build_view(assessment: Any, options: ReportOptions, objectives: Mapping[str,
         "collected_at": human_date(inventory.get("generated_at")),
         "date": human_date(inventory.get("generated_at") or assessment.generated_at).split(",")[0],
         "accounts": accounts,
+        "unreachable": unreachable[:UNREACHABLE_NAMED],
+        "unreachable_more": max(0, len(unreachable) - UNREACHABLE_NAMED),
         "multi_account": len({f["account_id"] for f in findings}) > 1,
         "regions": list(inventory.get("regions", [])),
         "resource_count": len(inventory.get("resources", [])),
