@@ -22,12 +22,18 @@ DEMO_HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 
 @pytest.fixture(scope="session", autouse=True)
 def history_sandbox(tmp_path_factory):
-    """No test writes the user's real run history: every run (in-process or a CLI subprocess, which
-    inherits the environment) records into this test process's temp folder unless told otherwise."""
+    """No test writes the user's real files: every run (in-process or a CLI subprocess, which inherits
+    the environment) records its history, creates its redaction key (~/.config/drcheck/redact.key)
+    and reads ~/.aws in this test process's temp folder unless told otherwise."""
     sandbox = tmp_path_factory.getbasetemp()
+    home = sandbox / "home"
+    home.mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DRCHECK_HISTORY", str(sandbox / "history.sqlite3"))
         patch.setenv("XDG_DATA_HOME", str(sandbox / "data"))
+        patch.setenv("XDG_CONFIG_HOME", str(sandbox / "config"))
+        patch.setenv("HOME", str(home))
+        patch.delenv("DRCHECK_REDACT_KEY", raising=False)  # the key file path is what the tests exercise
         yield sandbox
 
 
