@@ -136,7 +136,8 @@ def parse_inventory(raw: bytes, name: str) -> Any:
     except RecursionError:
         raise UserError(f"Inventory {name} is nested too deeply to be a drcheck inventory") from None
     except ValueError as exc:  # integers beyond Python's digit limit, NaN / Infinity
-        raise UserError(f"Inventory {name} is not usable JSON: {_one_line(exc)}") from None
+        # Python's digit-limit message goes on to suggest a setting the user cannot reach: cut it.
+        raise UserError(f"Inventory {name} is not usable JSON: {_one_line(exc).split(';')[0]}") from None
 
 
 def check_inventory(data: Any, name: str, known_types: set[str]) -> None:

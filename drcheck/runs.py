@@ -266,8 +266,15 @@ def collect_and_report(
         if assess_options.redactor is not None:  # redacted once, before anything is written or derived
             inventory = assess_options.redactor.inventory(inventory)
             assess_options = replace(assess_options, redactor=None)
-        save_inventory_first(inventory, output_dir)
-        assessment = assess_inventory(catalogue, inventory, assess_options, console)
-        report_and_summarise(assessment, output_dir, formats, options, template_dir, console, pdf_worker)
+        saved = save_inventory_first(inventory, output_dir)
+        try:
+            assessment = assess_inventory(catalogue, inventory, assess_options, console)
+            report_and_summarise(assessment, output_dir, formats, options, template_dir, console, pdf_worker)
+        except BaseException:
+            if saved is not None:  # the error follows in one line; say first that nothing collected is lost
+                Console(stderr=True).print(f"[yellow]The collected inventory is kept in {terminal_text(saved)} "
+                              f"(drcheck assess {terminal_text(saved)} re-runs the assessment).[/yellow]",
+                              highlight=False, soft_wrap=True)
+            raise
         record_run(assessment, assess_options, console)
     return assessment

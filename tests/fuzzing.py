@@ -41,6 +41,7 @@ class Run:
     function: Callable[[], Any] | None = None
     outputs: tuple[str, ...] = ()  # files a successful run must have written (in its report folder)
     out: Path | None = None
+    forbidden: tuple[Path, ...] = ()  # files that must not exist afterwards (what a hostile input tried to run)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,25 @@ INVENTORY_FILES = [
     _inventory_file("deceptive-names", lambda b: json.dumps(
         {**(d := json.loads(b)), "resources": [{**r, "name": f"prod\u202e{r['id']}\u200b", "tags": {
             **(r.get("tags") or {}), "Name": "\x1b]0;owned\x07[red]x[/red]"}} for r in d["resources"]]}).encode()),
+    _inventory_file("empty-detail-answers", lambda b: json.dumps(_empty_details(json.loads(b))).encode()),
+    _inventory_file("unreachable-account", lambda b: json.dumps(_unreachable(json.loads(b))).encode()),
 ]
+
+
+def _empty_details(inventory: dict) -> dict:
+    """Every detail answer that is an object replaced by null: an HTTP 200 without its member
+    (GetBackupPlan, GetBackupSelection, GetLifecyclePolicy …) for every resource at once."""
+    for resource in inventory["resources"]:
+        for key, value in resource["properties"].items():
+            if isinstance(value, dict):
+                resource["properties"][key] = None
+    return inventory
+
+
+def _unreachable(inventory: dict) -> dict:
+    inventory["unreachable_accounts"] = [{"account_id": "999988887777", "name": "payments \u202eprod",
+                                          "reason": "AccessDenied \x1b[31m assuming the audit role"}]
+    return inventory
 
 
 def _surrogates(value: Any) -> Any:
@@ -391,22 +410,72 @@ FILE_FLAG_CASES = [
 ]
 
 
-def _template_case(name: str, template: str) -> Case:
+def _template_case(name: str, template: str, *, from_working_dir: bool = False) -> Case:
+    """A user template in --template-dir (or named by a ./drcheck.yaml in the working directory);
+    MARKER in it is a file its command would create: it must never exist."""
     def build(folder: Path, base: Path) -> Run:
         templates = folder / "templates"
         templates.mkdir()
-        (templates / "_cover.html.j2").write_text(template)
-        return assess_run(folder, base, "--template-dir", str(templates))
+        marker = folder / "owned"
+        (templates / "_cover.html.j2").write_text(template.replace("MARKER", str(marker)))
+        if from_working_dir:
+            (folder / "drcheck.yaml").write_text("report:\n  template_dir: templates\n")
+            run = assess_run(folder, base)
+        else:
+            run = assess_run(folder, base, "--template-dir", str(templates))
+        return Run(argv=run.argv, outputs=run.outputs, out=run.out, forbidden=(marker,))
 
     return Case(f"template-{name}", build)
 
 
-TEMPLATE_CASES = [
-    _template_case("escape-sandbox", "{{ ''.__class__.__mro__[1].__subclasses__() }}"),
-    _template_case("import-os", "{{ cycler.__init__.__globals__.os.popen('echo owned').read() }}"),
-    _template_case("syntax-error", "{% if %}"),
-    _template_case("undefined", "{{ nothing.here }}"),
+TEMPLATE_ESCAPES = {
+    "escape-sandbox": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "import-os": "{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}",
+    "joiner-os": "{{ joiner.__init__.__globals__.os.system('touch MARKER') }}",
+    "lipsum-os": "{{ lipsum.__globals__['os'].system('touch MARKER') }}",
+    "popen-subclass": "{% for c in ''.__class__.__mro__[1].__subclasses__() %}{% if c.__name__ == 'Popen' %}"
+                      "{{ c(['touch', 'MARKER']) }}{% endif %}{% endfor %}",
+    "format-globals": "{{ '{0.__init__.__globals__[os]}'.format(cycler) }}",
+    "mutate-view": "{{ view.actions.append(1) }}",
+    "syntax-error": "{% if %}",
+    "undefined": "{{ nothing.here }}",
+    "range-bomb": "{{ range(10 ** 12) | list | length }}",
+}
+TEMPLATE_CASES = [_template_case(name, text) for name, text in TEMPLATE_ESCAPES.items()] + [
+    _template_case("workdir-import-os", TEMPLATE_ESCAPES["import-os"], from_working_dir=True),
+    _template_case("workdir-friendly", "<header id=\"cover\">{{ view.title }}</header>", from_working_dir=True),
 ]
+
+
+def _workdir_config_case(name: str, content: bytes) -> Case:
+    """A ./drcheck.yaml found in the working directory (no --config): read as carefully as any other."""
+    def build(folder: Path, base: Path) -> Run:
+        (folder / "drcheck.yaml").write_bytes(content)
+        return assess_run(folder, base)
+
+    return Case(f"workdir-config-{name}", build)
+
+
+WORKDIR_CONFIGS = {
+    **{name: HOSTILE_YAML[name] for name in ("alias-bomb", "invalid-utf-8", "deep-flow", "impossible-date",
+                                               "lone-surrogate", "python-tag")},
+    "template-dir-missing": b"report:\n  template_dir: no-such-templates\n",
+    "template-dir-a-file": b"report:\n  template_dir: drcheck.yaml\n",
+    "friendly": b"report:\n  client: ACME\n",
+}
+
+# Text flags: bytes that are not UTF-8 on a command line reach Python as lone surrogates.
+UNDECODABLE_FLAGS = {f"{flag[2:]}-undecodable": [flag, "AC\udcffME"] for flag in ("--client", "--title", "--assessor")}
+
+
+def _output_under_a_file() -> Case:
+    def build(folder: Path, base: Path) -> Run:
+        (folder / "a-file").write_text("x")
+        run = assess_run(folder, base)
+        argv = [str(folder / "a-file" / "out") if arg == str(run.out) else arg for arg in run.argv]
+        return Run(argv=argv, outputs=run.outputs, out=folder / "a-file" / "out")
+
+    return Case("flags-output-under-a-file", build)
 
 ENV_CASES = {
     "max-attempts-text": {"AWS_MAX_ATTEMPTS": "abc"},
@@ -446,7 +515,8 @@ def cases(mutations: int = 150) -> list[Case]:
     found += [_rule_mutation(n) for n in range(settings * 2)]
     found += [_operand_case(name, condition) for name, condition in OPERAND_CASES.items()]
     found += [_example_case(name, change) for name, change in EXAMPLE_CASES.items()]
-    found += [_flag_case(name, flags) for name, flags in FLAG_CASES.items()]
-    found += FILE_FLAG_CASES + TEMPLATE_CASES
+    found += [_flag_case(name, flags) for name, flags in {**FLAG_CASES, **UNDECODABLE_FLAGS}.items()]
+    found += FILE_FLAG_CASES + TEMPLATE_CASES + [_output_under_a_file()]
+    found += [_workdir_config_case(name, content) for name, content in WORKDIR_CONFIGS.items()]
     found += [_env_case(name, env) for name, env in ENV_CASES.items()]
     return found

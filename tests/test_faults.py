@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -249,3 +250,22 @@ def test_doctor_reports_an_unreadable_answer_like_scan_does(moto_account, tmp_pa
     assert "Traceback" not in result.stderr
     assert "dynamodb:ListTables" in result.stdout and "problem" in result.stdout
     assert "UNKNOWN" in result.stdout
+
+
+def test_a_failure_after_collection_keeps_the_inventory(moto_account, tmp_path):
+    """A template that compiles but fails while rendering: the report is refused (exit 2, one line
+    saying why, one saying where the inventory is), and the collected inventory.json is there."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "_cover.html.j2").write_text("{{ view.no_such_part.title }}")
+    out = tmp_path / "report"
+    result, _ = scan(moto_account, [], out, "--template-dir", str(templates))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = " ".join(result.stderr.split())
+    assert "drcheck: Report template error" in lines
+    kept = re.search(r"The collected inventory is kept in (\S+) \(drcheck assess", lines)
+    assert kept, lines
+    inventory = json.loads(Path(kept.group(1)).read_text())
+    assert inventory["resources"] and inventory["collections"]
+    assert not out.exists(), "no run was published: the output folder shows no half-made report"

@@ -74,6 +74,7 @@ def execute(run: Run, monkeypatch, capsys, folder: Path) -> tuple[int, str]:
 def judge(run: Run, code: int, stderr: str) -> str:
     """The outcome class; fails the test for anything but a complete report or one clear line."""
     assert "Traceback" not in stderr, stderr
+    assert not [path for path in run.forbidden if path.exists()], "a hostile input ran a command"
     if code in (0, 1):
         if run.out is not None:
             folder = report_folder(run.out)

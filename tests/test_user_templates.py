@@ -28,6 +28,8 @@ ESCAPES = {
                   "{{ c(['touch', 'MARKER']) }}{% endif %}{% endfor %}",
     "format string": "{{ '{0.__class__.__init__.__globals__}'.format(cycler) }}",
     "mutate the view": "{{ view.actions.append(1) }}{{ view.update({'title': 'owned'}) }}",
+    "range bomb": "{{ range(10 ** 12) | list | length }}",
+    "division": "{{ 1 / 0 }}",
 }
 
 
@@ -127,3 +129,13 @@ def test_undecodable_text_flags_are_one_line(inventory_file, tmp_path, monkeypat
     code, err = cli(_assess(inventory_file, tmp_path / "out", flag, "AC\udcffME"), monkeypatch, capsys, tmp_path)
     assert code == 2 and err.strip().splitlines() == [f"drcheck: {flag}: the text is not valid UTF-8 (check the "
                                                       "terminal's or the script's encoding)"]
+
+
+def test_a_template_that_does_not_compile_is_refused_before_any_work(no_aws_env, tmp_path, monkeypatch, capsys):
+    """Found when the folder is checked (a scan with no credentials at all fails on the template first)."""
+    templates = user_templates(tmp_path, "<header>\n{% if %}</header>")
+    code, err = cli(["scan", "--region", "us-east-1", "--only", "s3", "-o", str(tmp_path / "out"), "--no-history",
+                     "--template-dir", str(templates)], monkeypatch, capsys, tmp_path)
+    assert code == 2
+    assert err.strip().splitlines() == [f"drcheck: --template-dir: template {templates / '_cover.html.j2'}:2: "
+                                        "Expected an expression, got 'end of statement block'"]

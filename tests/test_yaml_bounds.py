@@ -84,3 +84,19 @@ def test_impossible_expiry_names_the_line(tmp_path):
     path.write_text("suppressions:\n  - rule: s3-*\n    reason: accepted\n    owner: me\n    expires: 2027-02-30\n")
     with pytest.raises(UserError, match=r"suppressions.yaml:5 .*2027-02-30.*day is out of range"):
         load_suppressions(path)
+
+
+def test_yaml_is_parsed_in_one_module_only():
+    """drcheck/yamlfile.py is the one place YAML text is parsed (bounded); elsewhere yaml is used
+    for node types or for writing, never to read a file."""
+    import re
+    from pathlib import Path
+
+    import drcheck
+
+    parsing = re.compile(r"yaml\.(safe_load|load|full_load|unsafe_load|compose|parse|scan|load_all|"
+                         r"safe_load_all|compose_all)\b|SafeLoader|CSafeLoader|FullLoader|UnsafeLoader")
+    package = Path(drcheck.__file__).parent
+    offenders = [str(path.relative_to(package)) for path in package.rglob("*.py")
+                 if path.name != "yamlfile.py" and parsing.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -48,10 +48,20 @@ def _finalize(value: Any) -> Any:
 
 
 def check_template_dir(path: Path, source: str) -> Path:
-    """The --template-dir (or report.template_dir) folder; UserError when it is not one."""
+    """The --template-dir (or report.template_dir) folder; UserError when it is not one, or when a
+    template in it does not compile (found before any AWS call, not after collecting)."""
     if not path.is_dir():
         state = "is not a folder" if path.exists() else "does not exist"
         raise UserError(f"{source}: template folder {path} {state}")
+    env = template_environment([path])
+    for template in sorted(path.rglob("*.j2")):
+        name = template.relative_to(path).as_posix()
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise UserError(f"{source}: template {template}:{exc.lineno}: {exc.message}") from None
+        except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"{source}: template {template}: {' '.join(str(exc).split())[:200]}") from None
     return path
 
 
@@ -92,7 +102,14 @@ def render_html(view: dict[str, Any], template_dirs: list[Path], *, for_print: b
                + "base-uri 'none'; form-action 'none'")
         return template.render(view=view, css=css, script=script, csp=csp, for_print=for_print)
     except jinja2.TemplateError as exc:
-        raise UserError(f"Report template error: {exc}") from None
+        raise UserError(f"Report template error: {' '.join(str(exc).split())[:300]}") from None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        if len(template_dirs) < 2:  # our own templates only: a bug in drcheck, reported as one
+            raise
+        # A user's template (first in the list) can raise what Python raises: 1/0, range(10**12)
+        # in the sandbox, "x"|int(base=99). That is the template's error, not drcheck's.
+        raise UserError(f"Report template error ({type(exc).__name__}): "
+                        f"{' '.join(str(exc).split())[:300]}") from None
 
 
 def render_pdf(html: str, allowed_files: tuple[str, ...] = (), refused: list[str] | None = None) -> bytes:

@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-import yaml
-
 from drcheck.ruleset.rule import Rule
+from drcheck.yamlfile import YamlProblem, load_yaml_text
 
 EXAMPLE_NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # fixed, so age-based examples never rot
 
@@ -65,13 +64,13 @@ def example_resource(rule: Rule, spec: Mapping[str, Any]) -> dict[str, Any]:
 
 def _example_lines(rule: Rule) -> list[int]:
     """1-based line of each example in the rule file (1 when the file cannot be re-read)."""
-    try:
-        root = yaml.compose(rule.source.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    try:  # through the one bounded YAML reader, like the load itself (the file may have changed since)
+        root, _ = load_yaml_text(rule.source.read_bytes())
         if root is None:
             return [1] * len(rule.examples)
         examples = next(v for k, v in root.value if k.value == "examples")
         return [item.start_mark.line + 1 for item in examples.value]
-    except (OSError, StopIteration, AttributeError, yaml.YAMLError):
+    except (OSError, StopIteration, AttributeError, YamlProblem):
         return [1] * len(rule.examples)
 
 
