@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from drcheck.redact import Redactor, rule_literals
 from drcheck.report.outputs import FORMATS, parse_formats, render_report
 from drcheck.report.pdf_worker import PdfWorker
 from drcheck.report.view import ReportOptions
-from drcheck.runfolders import previous_run, publish_run
+from drcheck.runfolders import previous_run, publish_run, runs_dir
 from drcheck.suppressions import Suppression, unknown_rule_suppressions
 from drcheck.text import terminal_text
 
@@ -202,12 +203,14 @@ def collect_with_progress(catalogue: Catalogue, accounts: list, *, max_workers: 
 
 
 def save_inventory_first(inventory: dict, output_dir: Path) -> Path | None:
-    """inventory.json, written (atomically) as soon as collection ends: whatever fails later while
-    assessing or rendering, what was collected is kept and can be assessed again (`drcheck assess`).
-    The reports write it again with the other files; the content is the same."""
+    """The collected inventory, written (atomically) as soon as collection ends, beside the kept runs
+    (DIR.runs/<time>.inventory.json): whatever fails later while assessing or rendering, what was
+    collected is kept and can be assessed again (`drcheck assess`). Not inside DIR, which shows the
+    previous run until this one is published as one set; removed once it is (the run holds it)."""
     if output_dir == STDOUT:
         return None
-    [path] = write_files(output_dir, {"inventory.json": inventory_json(inventory)})
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    [path] = write_files(runs_dir(output_dir), {f"{stamp}.inventory.json": inventory_json(inventory)})
     return path
 
 
@@ -263,10 +266,11 @@ def collect_and_report(
         inventory = collect_with_progress(catalogue, accounts, max_workers=max_workers, client_factory=client_factory,
                              console=console, unreachable=unreachable, deadlines=deadlines)
         assess_options = assess_options or AssessOptions()
-        if assess_options.redactor is not None:  # redacted once, before anything is written or derived
-            inventory = assess_options.redactor.inventory(inventory)
-            assess_options = replace(assess_options, redactor=None)
-        saved = save_inventory_first(inventory, output_dir)
+        kept = inventory
+        if assess_options.redactor is not None:  # on disk it is redacted like every output (verdicts use real names)
+            kept = assess_options.redactor.keeping(rule_literals(catalogue.available or catalogue.rules)).inventory(
+                inventory)
+        saved = save_inventory_first(kept, output_dir)
         try:
             assessment = assess_inventory(catalogue, inventory, assess_options, console)
             report_and_summarise(assessment, output_dir, formats, options, template_dir, console, pdf_worker)
@@ -276,5 +280,7 @@ def collect_and_report(
                               f"(drcheck assess {terminal_text(saved)} re-runs the assessment).[/yellow]",
                               highlight=False, soft_wrap=True)
             raise
+        if saved is not None:
+            saved.unlink(missing_ok=True)  # the published run holds inventory.json now
         record_run(assessment, assess_options, console)
     return assessment

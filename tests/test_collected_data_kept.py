@@ -49,10 +49,20 @@ def test_the_output_folder_is_checked_before_any_aws_call(no_aws_env, tmp_path, 
                                         f"{tmp_path / 'a-file'} is not a folder"]
 
 
-@pytest.mark.parametrize("redact", [False, True])
-def test_the_inventory_is_kept_when_assessing_fails(aws, tmp_path, monkeypatch, redact):
+def _collect_and_report(aws, out, redact=False):
     from drcheck import runs
     from drcheck.pipeline import load_catalogue
+
+    options = runs.AssessOptions(redactor=Redactor(b"test-key") if redact else None)
+    return runs.collect_and_report(load_catalogue(only=["s3-bucket-versioning"]), [account(aws)], max_workers=2,
+                                   client_factory=make_client_factory(client_config(2, max_attempts=1)),
+                                   output_dir=out, formats="json", options=ReportOptions(), template_dir=None,
+                                   console=Console(file=open(os.devnull, "w")), assess_options=options)
+
+
+@pytest.mark.parametrize("redact", [False, True])
+def test_the_inventory_is_kept_when_assessing_fails(aws, tmp_path, monkeypatch, capsys, redact):
+    from drcheck import runs
 
     aws.client("s3").create_bucket(Bucket="kept-bucket")
 
@@ -61,16 +71,20 @@ def test_the_inventory_is_kept_when_assessing_fails(aws, tmp_path, monkeypatch, 
 
     monkeypatch.setattr(runs, "assess_inventory", broken_assessment)
     out = tmp_path / "report"
-    options = runs.AssessOptions(redactor=Redactor(b"test-key") if redact else None)
-    catalogue = load_catalogue(only=["s3-bucket-versioning"])
     with pytest.raises(RuntimeError, match="a bug after collection"):
-        runs.collect_and_report(catalogue, [account(aws)], max_workers=2,
-                                client_factory=make_client_factory(client_config(2, max_attempts=1)),
-                                output_dir=out, formats="json", options=ReportOptions(), template_dir=None,
-                                console=Console(file=open(os.devnull, "w")), assess_options=options)
-    text = (out / "inventory.json").read_text()
-    inventory = json.loads(text)
-    buckets = [r for r in inventory["resources"] if r["resource_type"] == "AWS::S3::Bucket"]
+        _collect_and_report(aws, out, redact)
+    [kept] = (tmp_path / "report.runs").glob("*.inventory.json")
+    assert f"The collected inventory is kept in {kept}" in " ".join(capsys.readouterr().err.split())
+    text = kept.read_text()
+    buckets = [r for r in json.loads(text)["resources"] if r["resource_type"] == "AWS::S3::Bucket"]
     assert len(buckets) == 1
     assert ("kept-bucket" in text) is not redact and (ACCOUNT in text) is not redact
-    assert not [p.name for p in out.iterdir() if p.name != "inventory.json"], "only the inventory, no temp files"
+    assert not out.exists(), "nothing half-made is published"
+    assert [p.name for p in (tmp_path / "report.runs").iterdir()] == [kept.name], "no temp files"
+
+
+def test_a_published_run_holds_the_inventory_and_nothing_is_left_beside_it(aws, tmp_path):
+    aws.client("s3").create_bucket(Bucket="kept-bucket")
+    _collect_and_report(aws, tmp_path / "report")
+    assert "kept-bucket" in (tmp_path / "report" / "inventory.json").read_text()
+    assert not list((tmp_path / "report.runs").glob("*.inventory.json"))
