@@ -170,6 +170,12 @@ def test_the_report_shows_progress_over_time_from_earlier_runs_of_the_scope(tmp_
     part = view["trend"]
     assert [row["run"] for row in part["rows"]] == ["@1", "@2", "this run"]
     assert part["rows"][1]["change"] == round(100.0 - assessment.scorecard["overall"], 1)
+    # This run evaluated nothing, so its report is the short one (no trend section); the same
+    # history beside evaluated findings is drawn as the "Progress over time" section.
+    assert "trend" not in [s["id"] for s in view["sections"]]
+    view = build_view(replace(latest, findings=assessment.findings, scorecard=assessment.scorecard), ReportOptions())
+    part = view["trend"]
+    assert [row["run"] for row in part["rows"]] == ["@1", "@2", "this run"]
     assert "trend" in [s["id"] for s in view["sections"]]
     html = render_html(view, [builtin_reports_dir()])
     assert 'id="trend-h">Progress over time' in html and "<svg" in part["svg"] and "<polyline" in part["svg"]

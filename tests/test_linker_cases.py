@@ -72,3 +72,9 @@ def test_linker_case(linker_name, case):
             assert want["reason"] in entry["reason"], (case["name"], entry["reason"])
             causes = unknowns.from_record(entry).causes
             assert unknowns.permissions_to_grant(causes) == want.get("grant", []), (case["name"], causes)
+
+
+def test_every_linker_has_fixture_cases():
+    # The rules' examples rule applies to linkers too: a linker without cases has no pinned behaviour.
+    missing = sorted({ln.name for ln in load_linkers()} - {path.stem for path in _files()})
+    assert not missing, f"linkers without a tests/linker_cases/<name>.yaml: {missing}"

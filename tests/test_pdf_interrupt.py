@@ -15,6 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 SCRIPT = """
 import os, signal, sys
+# A terminal's Ctrl-C handling, whatever this test process inherited (a parent that ignores SIGINT,
+# such as a test runner's worker, hands SIG_IGN down through exec and the interrupt would never come).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from drcheck.report.pdf_worker import PdfWorker
 worker = PdfWorker().start()
 if worker._process is None:
