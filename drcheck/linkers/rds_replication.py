@@ -16,8 +16,9 @@ LIVE_KINDS = ("read-replica", "global-database", "automated-backup-replication")
 
 
 def _snapshot_copies(index: ResourceIndex, snapshot_type: str, source_region_of, keys) -> dict:
-    """(account, source Region, identity key) -> copies found in other Regions."""
-    found: dict[tuple, list[dict]] = defaultdict(list)
+    """(account, source Region, identity key) -> [(the copy's source resource id, copy)] found in
+    other Regions."""
+    found: dict[tuple, list[tuple]] = defaultdict(list)
     for snapshot in index.of_type(snapshot_type):
         props = snapshot["properties"]
         source_region = source_region_of(props)
@@ -27,16 +28,22 @@ def _snapshot_copies(index: ResourceIndex, snapshot_type: str, source_region_of,
                  "Time": props.get("SnapshotCreateTime")}
         for key in keys:
             if props.get(key):
-                found[(snapshot["account_id"], source_region, key, props[key])].append(entry)
+                found[(snapshot["account_id"], source_region, key, props[key])].append((props.get(keys[0]), entry))
     return found
 
 
 def _copies_of(found: dict, resource: dict, keys) -> list[dict]:
-    """Snapshot copies matched by resource id when both sides have it, else by identifier."""
+    """Snapshot copies matched by resource id when both sides have it, else by identifier.
+
+    keys = (resource-id key, identifier key). A copy naming another resource id is a copy of another
+    database that had this name (deleted, then re-created): never this one's DR copy."""
     props = resource["properties"]
+    own_id = props.get(keys[0])
     for key in keys:
         if props.get(key):
-            copies = found.get((resource["account_id"], resource["region"], key, props[key]))
+            listed = found.get((resource["account_id"], resource["region"], key, props[key]), [])
+            copies = [entry for copy_id, entry in listed
+                      if not (own_id and copy_id and copy_id != own_id)]
             if copies:
                 return copies
     return []
@@ -96,7 +103,7 @@ def link_cluster_copies(index: ResourceIndex) -> None:
                 region = region_of(member.get("DBClusterArn"))
                 if region and region != cluster["region"]:
                     copies.append({"Kind": "global-database", "Region": region,
-                                   "Identifier": global_cluster["id"], "Member": member.get("DBClusterArn")})
+                                   "Identifier": global_database["id"], "Member": member.get("DBClusterArn")})
         for replica in props.get("ReadReplicaIdentifiers") or []:
             region = region_of(replica)
             if region and region != cluster["region"]:

@@ -68,6 +68,10 @@ def link_dead_letter_queues(index: ResourceIndex) -> None:
         target = by_arn.get((queue["account_id"], target_arn))
         entry = {"TargetArn": target_arn, "maxReceiveCount": redrive.get("maxReceiveCount"),
                  "Exists": target is not None}
+        if target is not None and (target_problem := index.detail_problem(target, "Attributes")):
+            # The 4-day default stands for an answer that omits the attribute, not for no answer.
+            index.set_unknown(queue, "dead_letter_queue", target_problem)
+            continue
         if target is not None:
             source_retention = _retention(queue)
             target_retention = _retention(target)
