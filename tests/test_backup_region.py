@@ -173,15 +173,16 @@ def test_failed_jobs_unknown_when_later_backups_unreadable():
 def test_recovery_points_source_exists_and_last_backup_time():
     vol = resource("AWS::EC2::Volume", "vol-1", {}, arn=VOLUME_ARN)
     gone = f"arn:aws:ec2:us-east-1:{ACCOUNT}:volume/vol-gone"
-    fsx = f"arn:aws:fsx:us-east-1:{ACCOUNT}:file-system/fs-1"
+    # A type drcheck does not list (FSx, Redshift, DocumentDB and Neptune it does: their linker cases).
+    gateway = f"arn:aws:storagegateway:us-east-1:{ACCOUNT}:gateway/sgw-1/volume/vol-9"
     latest = {"ResourceType": "EBS", "LastBackupTime": "2026-01-14T00:00:00+00:00"}
     records = linked([vol,
                       resource("AWS::Backup::ProtectedResource", VOLUME_ARN, latest),
                       resource("AWS::Backup::ProtectedResource", gone, {"ResourceType": "EBS"}),
-                      resource("AWS::Backup::ProtectedResource", fsx, {"ResourceType": "FSx"})])
+                      resource("AWS::Backup::ProtectedResource", gateway, {"ResourceType": "Storage Gateway"})])
     assert records[("AWS::Backup::ProtectedResource", VOLUME_ARN)]["derived"]["source_exists"] is True
     assert records[("AWS::Backup::ProtectedResource", gone)]["derived"]["source_exists"] is False
-    assert "does not list FSx" in records[("AWS::Backup::ProtectedResource", fsx)]["unavailable"][
+    assert "does not list Storage Gateway" in records[("AWS::Backup::ProtectedResource", gateway)]["unavailable"][
         "derived.source_exists"]["reason"]
     assert records[("AWS::EC2::Volume", "vol-1")]["derived"]["last_backup_time"] == "2026-01-14T00:00:00+00:00"
 

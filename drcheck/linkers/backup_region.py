@@ -28,6 +28,11 @@ PROTECTED_TYPES = {
     "DynamoDB": ("AWS::DynamoDB::Table",),
     "EFS": ("AWS::EFS::FileSystem",),
     "S3": ("AWS::S3::Bucket",),
+    "FSx": ("AWS::FSx::FileSystem",),
+    "Redshift": ("AWS::Redshift::Cluster",),
+    # DocumentDB and Neptune clusters are listed by the RDS API (DescribeDBClusters).
+    "DocumentDB": ("AWS::RDS::DBCluster",),
+    "Neptune": ("AWS::RDS::DBCluster",),
 }
 
 
