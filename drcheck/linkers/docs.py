@@ -69,19 +69,11 @@ def render(linkers: Iterable[Linker]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from drcheck.docfile import write_or_check
     from drcheck.linkers import load_linkers
 
     args = list(sys.argv[1:] if argv is None else argv)
-    text = render(load_linkers())
-    if "--check" in args:
-        current = DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.is_file() else ""
-        if current != text:
-            print(f"{DOC_PATH} is stale: run `{REGENERATE}`", file=sys.stderr)
-            return 1
-        return 0
-    DOC_PATH.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC_PATH} ({text.count(chr(10))} lines)")
-    return 0
+    return write_or_check(DOC_PATH, render(load_linkers()), REGENERATE, args)
 
 
 if __name__ == "__main__":
