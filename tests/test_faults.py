@@ -232,7 +232,12 @@ def test_ctrl_c_stops_at_once_prints_one_line_and_keeps_the_previous_report(moto
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert [line for line in stderr.splitlines() if line.strip()] == ["drcheck: interrupted"], stderr
-    assert len(after_signal) <= 16, "queued calls were cancelled, not run"  # at most the in-flight ones
+    # Queued calls are cancelled, not run. What may still arrive is bounded by the 16 workers, not by
+    # the queue: each worker's in-flight call, plus at most one it began before the main thread set the
+    # cancellation (a signal handler runs late on a busy machine). A bound of 16 failed at 17-28 when
+    # the machine was busy: it measured the machine's speed, not the cancellation.
+    workers = 16
+    assert len(after_signal) <= 2 * workers, f"queued calls were cancelled, not run ({len(after_signal)} arrived)"
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
